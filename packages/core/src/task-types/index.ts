@@ -1,0 +1,17 @@
+import { pythonTaskType } from "./python";
+import { shellTaskType } from "./shell";
+import type { TaskTypeDefinition } from "./types";
+
+export * from "./types";
+export * from "./shell";
+export * from "./python";
+
+/** Every task type Shoal can run, by its `type` name. */
+export const TASK_TYPES: Readonly<Record<string, TaskTypeDefinition>> = {
+  [shellTaskType.type]: shellTaskType,
+  [pythonTaskType.type]: pythonTaskType,
+};
+
+export function getTaskType(type: string): TaskTypeDefinition | undefined {
+  return Object.hasOwn(TASK_TYPES, type) ? TASK_TYPES[type] : undefined;
+}

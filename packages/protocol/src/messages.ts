@@ -1,0 +1,65 @@
+import { z } from "zod";
+
+export const CommandJobSchema = z.object({ commandId: z.uuid() });
+export type CommandJob = z.infer<typeof CommandJobSchema>;
+
+const base = {
+  taskInstanceId: z.uuid(),
+  instanceId: z.uuid(),
+  /** The ownership epoch the task was dispatched under; stale epochs are ignored. */
+  epoch: z.number().int(),
+  at: z.number().int(),
+};
+
+/** What a worker reports about an attempt, sent to the owning master's queue. */
+export const TaskEventSchema = z.discriminatedUnion("type", [
+  z.object({ ...base, type: z.literal("started"), host: z.string(), pid: z.number().int().nullable() }),
+  z.object({
+    ...base,
+    type: z.literal("finished"),
+    outcome: z.enum(["SUCCESS", "FAILURE", "KILL"]),
+    exitCode: z.number().int().nullable(),
+    error: z.string().max(10_000).nullable(),
+    outParams: z.record(z.string(), z.string()).default({}),
+  }),
+]);
+export type TaskEventMessage = z.infer<typeof TaskEventSchema>;
+
+/** Jobs on a master's own queue. */
+export const MasterJobSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("taskEvent"), event: TaskEventSchema }),
+  z.object({ kind: z.literal("command"), commandId: z.uuid() }),
+  /** Durable timers: retry intervals, delayed starts and timeouts. */
+  z.object({
+    kind: z.literal("timer"),
+    timer: z.enum(["retry", "delay", "timeout"]),
+    instanceId: z.uuid(),
+    taskInstanceId: z.uuid(),
+  }),
+]);
+export type MasterJob = z.infer<typeof MasterJobSchema>;
+
+/** A task attempt to run, on its worker group's queue. */
+export const TaskJobSchema = z.object({
+  taskInstanceId: z.uuid(),
+  instanceId: z.uuid(),
+  projectId: z.uuid(),
+  owner: z.string(),
+  epoch: z.number().int(),
+  taskCode: z.string(),
+  taskName: z.string(),
+  taskType: z.string(),
+  attempt: z.number().int(),
+  /** Params after substitution of ${...} and $[...] expressions. */
+  params: z.record(z.string(), z.unknown()),
+  env: z.record(z.string(), z.string()),
+  timeoutSeconds: z.number().int().nullable(),
+  dryRun: z.boolean().default(false),
+});
+export type TaskJob = z.infer<typeof TaskJobSchema>;
+
+export const KillMessageSchema = z.object({ taskInstanceId: z.uuid(), reason: z.string() });
+export type KillMessage = z.infer<typeof KillMessageSchema>;
+
+/** One entry of a task's live log stream. */
+export const LogEntrySchema = z.object({ ts: z.string(), line: z.string() });
