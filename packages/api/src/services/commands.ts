@@ -1,0 +1,75 @@
+import { and, eq } from "drizzle-orm";
+import type { FailureStrategy, Priority } from "@shoal/core";
+import { command, workflow, workflowInstance } from "@shoal/db";
+import type { ApiDeps } from "../deps";
+import { BadRequestError, NotFoundError } from "../errors";
+import type { SessionUser } from "./auth";
+
+export interface RunInput {
+  projectId: string;
+  workflowId: string;
+  failureStrategy?: FailureStrategy;
+  priority?: Priority;
+  workerGroup?: string;
+  paramOverrides?: Record<string, string>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts a run through the command outbox: the START command row is committed first, then its job is
+ * enqueued (jobId `cmd-<id>`). A failed enqueue is only logged: the row stays PENDING and the master's
+ * sweeper re-enqueues it. Then waits (up to `deps.runWaitMs`) for the master to create the instance.
+ */
+export async function startWorkflow(
+  deps: ApiDeps,
+  user: SessionUser,
+  input: RunInput,
+): Promise<{ commandId: string; instanceId: string | null }> {
+  const commandId = await deps.db.transaction(async (tx) => {
+    const [wf] = await tx
+      .select({ id: workflow.id, name: workflow.name, currentVersion: workflow.currentVersion })
+      .from(workflow)
+      .where(and(eq(workflow.id, input.workflowId), eq(workflow.projectId, input.projectId)))
+      .for("share");
+    if (!wf) throw new NotFoundError(`workflow ${input.workflowId}`);
+    if (wf.currentVersion === 0) throw new BadRequestError("save the workflow before running it");
+    const [row] = await tx
+      .insert(command)
+      .values({
+        type: "START",
+        projectId: input.projectId,
+        workflowId: wf.id,
+        workflowVersion: wf.currentVersion,
+        options: input.paramOverrides && Object.keys(input.paramOverrides).length > 0 ? { paramOverrides: input.paramOverrides } : {},
+        failureStrategy: input.failureStrategy ?? "END",
+        priority: input.priority ?? "MEDIUM",
+        workerGroup: input.workerGroup ?? "default",
+        createdBy: user.id,
+      })
+      .returning({ id: command.id });
+    return row!.id;
+  });
+
+  try {
+    await deps.queues.enqueueCommand({ commandId });
+  } catch (err) {
+    deps.warn(`enqueue of command ${commandId} failed; the sweeper will re-enqueue it`, err);
+  }
+
+  return { commandId, instanceId: await waitForInstance(deps, commandId, deps.runWaitMs) };
+}
+
+/** Polls Postgres (the truth) for the instance a command created; null when none appeared in time. */
+async function waitForInstance(deps: ApiDeps, commandId: string, timeoutMs: number): Promise<string | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await deps.db
+      .select({ id: workflowInstance.id })
+      .from(workflowInstance)
+      .where(eq(workflowInstance.commandId, commandId));
+    if (row) return row.id;
+    if (Date.now() >= deadline) return null;
+    await sleep(Math.min(50, Math.max(0, deadline - Date.now())));
+  }
+}
