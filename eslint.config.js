@@ -78,10 +78,10 @@ export default defineConfig(
     },
   },
 
-  // One validated env.ts per app; everything else gets its configuration as arguments (STYLE.md).
+  // One validated env.ts per app (main.ts may hand it process.env); everything else gets its configuration as arguments (STYLE.md).
   {
     files: ["apps/*/src/**/*.{ts,tsx}", "packages/*/src/**/*.{ts,tsx}"],
-    ignores: ["**/env.ts", "**/*.test.ts", "**/testing.ts", "**/testing/**", "**/*-cli.ts"],
+    ignores: ["**/env.ts", "apps/*/src/main.ts", "**/*.test.ts", "**/testing.ts", "**/testing/**", "**/*-cli.ts"],
     rules: {
       "no-restricted-properties": [
         "error",

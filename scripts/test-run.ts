@@ -91,7 +91,7 @@ async function vitest(project: "unit" | "int", env: NodeJS.ProcessEnv = {}): Pro
     ["vitest", "run", "--project", project, "--passWithNoTests", "--reporter=default", "--reporter=json", `--outputFile=${out}`, ...passThrough],
     env,
   );
-  results.set(project, fmt(vitestCounts(out), code));
+  results.set(project, interrupted ? "interrupted" : fmt(vitestCounts(out), code));
   return code;
 }
 
@@ -182,7 +182,7 @@ async function main(): Promise<number> {
       ["playwright", "test", "-c", "e2e/playwright.config.ts", "--reporter=list,json", "--pass-with-no-tests", ...passThrough],
       { ...env, ...tools, PLAYWRIGHT_JSON_OUTPUT_NAME: out, SHOAL_E2E_WEB_PORT: String(await getFreePort()) },
     );
-    results.set("e2e", fmt(playwrightCounts(out), code));
+    results.set("e2e", interrupted ? "interrupted" : fmt(playwrightCounts(out), code));
     if (code !== 0) return code;
   }
   return 0;
