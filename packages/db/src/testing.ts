@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { createDb, type DbHandle } from "./client";
+import type { WorkflowDefinition } from "@shoal/core";
 import { migrateDatabase } from "./migrate";
+import { command, project, workflow, workflowVersion, type RunOptions } from "./schema";
 
 /** Admin URL of the Postgres server integration tests may create databases on (set by `npm test`). */
 export function testServerUrl(): string {
@@ -55,4 +57,32 @@ export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/** Seeds a project and a workflow whose version 1 is `definition`; returns their ids. */
+export async function seedWorkflow(
+  db: DbHandle["db"],
+  definition: WorkflowDefinition,
+  projectName = `p-${randomBytes(4).toString("hex")}`,
+): Promise<{ projectId: string; workflowId: string; version: number }> {
+  const [p] = await db.insert(project).values({ name: projectName }).returning({ id: project.id });
+  const [w] = await db
+    .insert(workflow)
+    .values({ projectId: p!.id, name: definition.name, currentVersion: 1 })
+    .returning({ id: workflow.id });
+  await db.insert(workflowVersion).values({ workflowId: w!.id, version: 1, definition });
+  return { projectId: p!.id, workflowId: w!.id, version: 1 };
+}
+
+/** Inserts a PENDING START command (the outbox row); the caller enqueues it. */
+export async function insertStartCommand(
+  db: DbHandle["db"],
+  ids: { projectId: string; workflowId: string; version: number },
+  options: RunOptions = {},
+): Promise<string> {
+  const [c] = await db
+    .insert(command)
+    .values({ type: "START", projectId: ids.projectId, workflowId: ids.workflowId, workflowVersion: ids.version, options })
+    .returning({ id: command.id });
+  return c!.id;
 }

@@ -74,8 +74,12 @@ export class Queues {
     await this.queue(QUEUES.master(masterId)).add(job.kind, job, { ...keep, attempts: 5, backoff: { type: "exponential", delay: 100 }, ...opts });
   }
 
-  async dispatchTask(workerGroup: string, job: TaskJob, priority: number): Promise<void> {
-    await this.queue(QUEUES.tasks(workerGroup)).add("task", job, { ...keep, jobId: jobIds.task(job.taskInstanceId), priority });
+  /** Enqueues task attempts of one worker group in one round trip; the job id makes it idempotent. */
+  async dispatchTasks(workerGroup: string, jobs: Array<{ job: TaskJob; priority: number }>): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue(QUEUES.tasks(workerGroup)).addBulk(
+      jobs.map(({ job, priority }) => ({ name: "task", data: job, opts: { ...keep, jobId: jobIds.task(job.taskInstanceId), priority } })),
+    );
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,8 @@ export function redisNames(prefix: string) {
     projectChannel: (projectId: string) => `${prefix}:project:${projectId}`,
     /** Pub/sub: kill requests for running task attempts (workers filter by what they run). */
     killChannel: `${prefix}:kill`,
+    /** Set when an attempt must not run (stop raced with dispatch); workers check it before spawning. */
+    killKey: (taskInstanceId: string) => `${prefix}:killed:${taskInstanceId}`,
   };
 }
 export type RedisNames = ReturnType<typeof redisNames>;

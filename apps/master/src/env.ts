@@ -1,0 +1,30 @@
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().url("DATABASE_URL must be a postgres:// URL"),
+  REDIS_URL: z.string().url("REDIS_URL must be a redis:// URL"),
+  /** Namespaces every Redis key, so installations or test runs can share one Redis. */
+  SHOAL_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default("shoal"),
+  /** Stable identity of this master; defaults to host-pid-random so restarts are new masters. */
+  SHOAL_MASTER_ID: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
+  /** Commands consumed in parallel (each START creates one instance). */
+  SHOAL_COMMAND_CONCURRENCY: z.coerce.number().int().min(1).default(16),
+  /** Task events applied in parallel (serialised per instance by its runner). */
+  SHOAL_EVENT_CONCURRENCY: z.coerce.number().int().min(1).default(64),
+  /** A PENDING command older than this is re-enqueued by the sweeper. */
+  SHOAL_COMMAND_SWEEP_SECONDS: z.coerce.number().min(1).default(3),
+});
+
+export type MasterEnv = z.infer<typeof EnvSchema> & { masterId: string };
+
+export function parseEnv(source: NodeJS.ProcessEnv): MasterEnv {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`master: invalid environment\n${problems}`);
+  }
+  const masterId = parsed.data.SHOAL_MASTER_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  return { ...parsed.data, masterId };
+}

@@ -1,0 +1,486 @@
+import {
+  buildDag,
+  dispatchPriority,
+  downstreamClosure,
+  isTaskActive,
+  isWorkflowActive,
+  readiness,
+  transitionTask,
+  transitionWorkflow,
+  upstreamClosure,
+  type Dag,
+  type TaskDefinition,
+  type TaskEffect,
+  type TaskEvent,
+  type TaskInstanceState,
+  type WorkflowDefinition,
+  type WorkflowEffect,
+  type WorkflowEvent,
+} from "@shoal/core";
+import {
+  assertOwnership,
+  command as commandTable,
+  loadDefinition,
+  loadTaskAttempts,
+  maxAttempts,
+  recordEvents,
+  taskInstance,
+  workflowInstance,
+  type CommandRow,
+  type NewInstanceEvent,
+  type TaskInstanceRow,
+  type Tx,
+  type WorkflowInstanceRow,
+} from "@shoal/db";
+import { jobIds, type TaskEventMessage, type TaskJob } from "@shoal/protocol";
+import { and, eq, sql } from "drizzle-orm";
+import { publishChange, type MasterResources } from "../resources";
+
+/** Thrown when this master no longer owns the instance (its epoch was bumped by a takeover). */
+export class FencedError extends Error {
+  override name = "FencedError";
+  constructor(readonly instanceId: string) {
+    super(`instance ${instanceId} is owned by another master now`);
+  }
+}
+
+type AfterCommit = () => Promise<void>;
+
+/**
+ * Runs one workflow instance: an in-memory view of its DAG and task states, rebuilt from Postgres on
+ * load, changed only after the change committed. Every step is serialised per instance.
+ */
+export class InstanceRunner {
+  private chain: Promise<void> = Promise.resolve();
+  private dag: Dag;
+  private tasks: Map<string, TaskDefinition>;
+  private scope: ReadonlySet<string> | undefined;
+  stopped = false;
+
+  private constructor(
+    private readonly r: MasterResources,
+    private instance: WorkflowInstanceRow,
+    private readonly definition: WorkflowDefinition,
+    /** Latest attempt per task code in the current generation. */
+    private latest: Map<string, TaskInstanceRow>,
+    private attempts: Map<string, number>,
+  ) {
+    this.tasks = new Map(definition.tasks.map((t) => [t.code, t]));
+    this.dag = buildDag(
+      definition.tasks.map((t) => t.code),
+      definition.edges,
+    );
+    this.scope = this.computeScope();
+  }
+
+  /** Rebuilds a runner from Postgres; null when the instance or its definition is gone. */
+  static async load(r: MasterResources, instanceId: string): Promise<InstanceRunner | null> {
+    const [instance] = await r.db.select().from(workflowInstance).where(eq(workflowInstance.id, instanceId));
+    if (!instance || instance.owner !== r.masterId) return null;
+    const definition = await loadDefinition(r.db, instance.workflowId, instance.workflowVersion);
+    if (!definition) return null;
+    const rows = await loadTaskAttempts(r.db, instance.id, instance.generation);
+    const latest = new Map<string, TaskInstanceRow>();
+    for (const row of rows) latest.set(row.taskCode, row);
+    return new InstanceRunner(r, instance, definition, latest, await maxAttempts(r.db, instance.id));
+  }
+
+  get id(): string {
+    return this.instance.id;
+  }
+  get state() {
+    return this.instance.state;
+  }
+
+  /** Runs `step` after every earlier step of this instance. */
+  run(step: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(async () => {
+      if (this.stopped) return;
+      await step();
+    });
+    this.chain = next.catch(() => {});
+    return next;
+  }
+
+  private computeScope(): ReadonlySet<string> | undefined {
+    const start = this.instance.options.startTask;
+    if (!start || !this.tasks.has(start.code)) return undefined;
+    if (start.mode === "only") return new Set([start.code]);
+    return start.mode === "downstream"
+      ? downstreamClosure(this.dag, [start.code])
+      : upstreamClosure(this.dag, [start.code]);
+  }
+
+  /**
+   * One fenced transaction: checks ownership first, then runs `fn`; after commit runs the returned
+   * follow-ups and wakes up live pages.
+   */
+  private async commit(fn: (tx: Tx, events: NewInstanceEvent[], after: AfterCommit[]) => Promise<void>): Promise<void> {
+    const after: AfterCommit[] = [];
+    await this.r.db.transaction(async (tx) => {
+      if (!(await assertOwnership(tx, this.instance.id, this.r.masterId, this.instance.epoch))) {
+        throw new FencedError(this.instance.id);
+      }
+      const events: NewInstanceEvent[] = [];
+      await fn(tx, events, after);
+      await recordEvents(tx, events);
+    });
+    for (const step of after) await step();
+    await publishChange(this.r, this.instance.id, this.instance.projectId);
+  }
+
+  private async setWorkflowState(
+    tx: Tx,
+    events: NewInstanceEvent[],
+    next: WorkflowInstanceRow["state"],
+    extra: Partial<WorkflowInstanceRow> = {},
+    actor?: string,
+  ): Promise<void> {
+    const now = new Date();
+    const patch: Partial<WorkflowInstanceRow> = { state: next, ...extra };
+    if (next === "RUNNING" && !this.instance.startTime) patch.startTime = now;
+    if (next === "SUCCESS" || next === "FAILURE" || next === "STOP" || next === "PAUSE") patch.endTime = now;
+    if (next === "RUNNING") patch.endTime = null;
+    await tx.update(workflowInstance).set(patch).where(eq(workflowInstance.id, this.instance.id));
+    events.push({
+      workflowInstanceId: this.instance.id,
+      kind: "workflowState",
+      fromState: this.instance.state,
+      toState: next,
+      actor: actor ?? null,
+    });
+    this.instance = { ...this.instance, ...patch };
+  }
+
+  /** Applies a workflow event: transition, persist, then perform its effects. */
+  private async applyWorkflow(event: WorkflowEvent, actor?: string, tx0?: { tx: Tx; events: NewInstanceEvent[]; after: AfterCommit[] }): Promise<string | null> {
+    const t = transitionWorkflow(this.instance.state, event);
+    if (!t.ok) return t.reason;
+    const work = async (tx: Tx, events: NewInstanceEvent[], after: AfterCommit[]) => {
+      await this.setWorkflowState(tx, events, t.state, {}, actor);
+      for (const effect of t.effects) await this.performWorkflowEffect(effect, tx, events, after);
+    };
+    if (tx0) await work(tx0.tx, tx0.events, tx0.after);
+    else await this.commit(work);
+    return null;
+  }
+
+  private async performWorkflowEffect(effect: WorkflowEffect, tx: Tx, events: NewInstanceEvent[], after: AfterCommit[]): Promise<void> {
+    switch (effect.type) {
+      case "dispatchReady":
+        after.push(() => this.advance());
+        return;
+      case "pausePendingTasks":
+        for (const row of this.latest.values()) {
+          if (row.state === "SUBMITTED" || row.state === "DELAY_EXECUTION") await this.applyTask(tx, events, row, { type: "paused" });
+        }
+        after.push(() => this.advance());
+        return;
+      case "killActiveTasks": {
+        const toKill: TaskInstanceRow[] = [];
+        for (const row of this.latest.values()) {
+          if (row.state === "SUBMITTED" || row.state === "DELAY_EXECUTION") await this.applyTask(tx, events, row, { type: "killed" });
+          else if (isTaskActive(row.state)) toKill.push(row);
+        }
+        after.push(async () => {
+          await this.killRunning(toKill);
+          await this.advance();
+        });
+        return;
+      }
+      case "resumeInterruptedTasks":
+        await this.newAttempts(tx, events, (s) => s === "PAUSE" || s === "KILL");
+        return;
+      case "retryFailedTasks":
+        await this.newAttempts(tx, events, (s) => s === "FAILURE" || s === "KILL" || s === "PAUSE");
+        return;
+      case "resetAllTasks": {
+        const generation = this.instance.generation + 1;
+        await tx.update(workflowInstance).set({ generation, startTime: new Date() }).where(eq(workflowInstance.id, this.instance.id));
+        this.instance = { ...this.instance, generation };
+        this.latest = new Map();
+        return;
+      }
+      case "notify":
+        // Alert channels consume instance_event rows (kind workflowState); nothing else to do here.
+        return;
+      default: {
+        const never: never = effect;
+        throw new Error(`unhandled effect ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** New SUBMITTED attempts for tasks whose latest attempt is in one of the given states. */
+  private async newAttempts(tx: Tx, events: NewInstanceEvent[], which: (s: TaskInstanceState) => boolean): Promise<void> {
+    const rows = [...this.latest.values()].filter((r) => which(r.state));
+    for (const row of rows) await this.insertAttempt(tx, events, row.taskCode, "SUBMITTED");
+  }
+
+  private async insertAttempt(
+    tx: Tx,
+    events: NewInstanceEvent[],
+    code: string,
+    state: TaskInstanceState,
+    extra: Partial<TaskInstanceRow> = {},
+  ): Promise<TaskInstanceRow> {
+    const task = this.tasks.get(code)!;
+    const attempt = (this.attempts.get(code) ?? 0) + 1;
+    const [row] = await tx
+      .insert(taskInstance)
+      .values({
+        workflowInstanceId: this.instance.id,
+        projectId: this.instance.projectId,
+        generation: this.instance.generation,
+        taskCode: code,
+        taskName: task.name,
+        taskType: task.type,
+        attempt,
+        state,
+        workerGroup: task.workerGroup,
+        ...extra,
+      })
+      .returning();
+    this.attempts.set(code, attempt);
+    this.latest.set(code, row!);
+    events.push({ workflowInstanceId: this.instance.id, taskInstanceId: row!.id, taskCode: code, kind: "taskState", toState: state });
+    return row!;
+  }
+
+  /** Transition one attempt through the task machine and persist it (guarded by its previous state). */
+  private async applyTask(
+    tx: Tx,
+    events: NewInstanceEvent[],
+    row: TaskInstanceRow,
+    event: TaskEvent,
+    patch: Partial<TaskInstanceRow> = {},
+  ): Promise<{ ok: boolean; effects: TaskEffect[] }> {
+    const task = this.tasks.get(row.taskCode)!;
+    const t = transitionTask(row.state, event, {
+      attempt: row.attempt,
+      retries: task.retries,
+      retryIntervalSeconds: task.retryIntervalSeconds,
+    });
+    if (!t.ok) return { ok: false, effects: [] };
+    const now = new Date();
+    const full: Partial<TaskInstanceRow> = { state: t.state, ...patch };
+    if (t.state === "DISPATCHED") full.dispatchTime = now;
+    if (t.state === "RUNNING" && !full.startTime) full.startTime = now;
+    if (!isTaskActive(t.state) && !full.endTime) full.endTime = now;
+    const updated = await tx
+      .update(taskInstance)
+      .set(full)
+      .where(and(eq(taskInstance.id, row.id), eq(taskInstance.state, row.state)))
+      .returning();
+    if (updated.length === 0) return { ok: false, effects: [] };
+    if (t.state !== row.state) {
+      events.push({
+        workflowInstanceId: this.instance.id,
+        taskInstanceId: row.id,
+        taskCode: row.taskCode,
+        kind: "taskState",
+        fromState: row.state,
+        toState: t.state,
+        message: patch.error ?? null,
+      });
+    }
+    if (this.latest.get(row.taskCode)?.id === row.id) this.latest.set(row.taskCode, updated[0]!);
+    return { ok: true, effects: t.effects };
+  }
+
+  /** Starts a freshly created instance. */
+  start(): Promise<void> {
+    return this.run(async () => {
+      if (this.instance.state === "SUBMITTED") await this.applyWorkflow({ type: "start" });
+      else await this.advance();
+    });
+  }
+
+  /** Re-evaluates after a rebuild (failover, restart): dispatch what is ready, settle what is done. */
+  resume(): Promise<void> {
+    return this.run(() => this.advance());
+  }
+
+  /**
+   * Dispatches every ready task (new attempt rows committed first, then enqueued) and settles the
+   * instance once nothing is active and nothing more can run.
+   */
+  private async advance(): Promise<void> {
+    if (!isWorkflowActive(this.instance.state) || this.instance.state === "SUBMITTED") return;
+    const states = new Map<string, TaskInstanceState | undefined>();
+    for (const code of this.dag.codes) states.set(code, this.latest.get(code)?.state);
+    const rd = readiness(this.dag, states, { failureStrategy: this.instance.failureStrategy, scope: this.scope });
+    const dispatching = this.instance.state === "RUNNING";
+    const pending = dispatching
+      ? [...this.latest.values()].filter((r) => r.state === "SUBMITTED" && !r.waitReason)
+      : [];
+    const fresh = dispatching ? rd.ready : [];
+
+    if (fresh.length === 0 && pending.length === 0) {
+      if (rd.done) {
+        const anyFailed = [...this.latest.values()].some((r) => r.state === "FAILURE" || r.state === "KILL");
+        await this.commit(async (tx, events, after) => {
+          await this.applyWorkflow({ type: "settled", outcome: rd.outcome ?? "FAILURE", anyFailed }, undefined, { tx, events, after });
+        });
+      }
+      return;
+    }
+
+    const jobs: Array<{ group: string; job: TaskJob; priority: number }> = [];
+    const dryRun = this.instance.dryRun;
+    await this.commit(async (tx, events) => {
+      const rows = [...pending];
+      for (const code of fresh) rows.push(await this.insertAttempt(tx, events, code, "SUBMITTED"));
+      for (const row of rows) {
+        const task = this.tasks.get(row.taskCode)!;
+        if (dryRun || task.prohibitExecution) {
+          // Walks the DAG without executing: the attempt passes straight to SUCCESS.
+          await this.applyTask(tx, events, row, { type: "dispatched" });
+          const dispatched = this.latest.get(row.taskCode)!;
+          await this.applyTask(tx, events, dispatched, { type: "succeeded" }, {
+            host: "master",
+            waitReason: dryRun ? "dry run" : "execution prohibited",
+            startTime: new Date(),
+          });
+          continue;
+        }
+        const res = await this.applyTask(tx, events, row, { type: "dispatched" }, { host: null });
+        if (!res.ok) continue;
+        jobs.push({ group: task.workerGroup, job: this.taskJob(this.latest.get(row.taskCode)!, task), priority: dispatchPriority(this.instance.priority, task.priority) });
+      }
+    });
+    await this.enqueue(jobs);
+    // Dry-run or prohibited tasks finished inside the commit: keep walking.
+    if (jobs.length === 0 || dryRun) await this.advance();
+  }
+
+  private taskJob(row: TaskInstanceRow, task: TaskDefinition): TaskJob {
+    return {
+      taskInstanceId: row.id,
+      instanceId: this.instance.id,
+      projectId: this.instance.projectId,
+      owner: this.r.masterId,
+      epoch: this.instance.epoch,
+      taskCode: task.code,
+      taskName: task.name,
+      taskType: task.type,
+      attempt: row.attempt,
+      params: task.params,
+      env: {
+        SHOAL_TASK_KEY: `${this.instance.id}:${task.code}:${row.attempt}`,
+        SHOAL_INSTANCE_ID: this.instance.id,
+        SHOAL_TASK_CODE: task.code,
+        SHOAL_TASK_NAME: task.name,
+        SHOAL_ATTEMPT: String(row.attempt),
+      },
+      timeoutSeconds: task.timeout?.seconds ?? null,
+      dryRun: false,
+    };
+  }
+
+  private async enqueue(jobs: Array<{ group: string; job: TaskJob; priority: number }>): Promise<void> {
+    const byGroup = new Map<string, typeof jobs>();
+    for (const j of jobs) byGroup.set(j.group, [...(byGroup.get(j.group) ?? []), j]);
+    for (const [group, list] of byGroup) await this.r.queues.dispatchTasks(group, list.map((j) => ({ job: j.job, priority: j.priority })));
+  }
+
+  /** Withdraws queued jobs (those end KILL here) and asks workers to kill running process groups. */
+  private async killRunning(rows: TaskInstanceRow[]): Promise<void> {
+    const withdrawn: TaskInstanceRow[] = [];
+    for (const row of rows) {
+      await this.r.redis.set(this.r.names.killKey(row.id), "stop", "EX", 24 * 3600);
+      const queue = this.r.queues.queue(`tasks.${row.workerGroup}`);
+      const removed = row.state === "DISPATCHED" ? await queue.remove(jobIds.task(row.id)).catch(() => 0) : 0;
+      if (removed === 1) withdrawn.push(row);
+      else await this.r.redis.publish(this.r.names.killChannel, JSON.stringify({ taskInstanceId: row.id, reason: "stop" }));
+    }
+    if (withdrawn.length > 0) {
+      await this.commit(async (tx, events) => {
+        for (const row of withdrawn) {
+          const current = this.latest.get(row.taskCode);
+          if (current?.id === row.id) await this.applyTask(tx, events, current, { type: "killed" });
+        }
+      });
+    }
+  }
+
+  /** Applies a worker's report about one attempt; duplicates and stale attempts change nothing. */
+  onTaskEvent(ev: TaskEventMessage): Promise<void> {
+    return this.run(async () => {
+      const row = [...this.latest.values()].find((r) => r.id === ev.taskInstanceId);
+      if (!row) return; // an older attempt or generation: its result no longer counts
+      const event: TaskEvent =
+        ev.type === "started"
+          ? { type: "started", host: ev.host }
+          : ev.outcome === "SUCCESS"
+            ? { type: "succeeded" }
+            : ev.outcome === "KILL"
+              ? { type: "killed" }
+              : { type: "failed", exitCode: ev.exitCode, reason: ev.error ?? undefined };
+      const patch: Partial<TaskInstanceRow> =
+        ev.type === "started"
+          ? { host: ev.host, pid: ev.pid, startTime: new Date(ev.at) }
+          : { exitCode: ev.exitCode, error: ev.error, outParams: ev.outParams, endTime: new Date(ev.at) };
+      let applied = false;
+      await this.commit(async (tx, events) => {
+        const res = await this.applyTask(tx, events, row, event, patch);
+        applied = res.ok;
+        for (const effect of res.effects) {
+          if (effect.type === "scheduleRetry") {
+            await this.insertAttempt(tx, events, row.taskCode, "SUBMITTED", effect.delayMs > 0 ? { waitReason: `retry interval until ${new Date(Date.now() + effect.delayMs).toISOString()}` } : {});
+            // TODO(engine issue): durable retry-interval timer; for now retries with an interval wait for it here.
+          }
+        }
+      });
+      if (applied && ev.type === "finished") await this.advance();
+    });
+  }
+
+  /** Handles a command addressed to this instance; marks it consumed or rejected in the same commit. */
+  onCommand(cmd: CommandRow, actor: string | null): Promise<void> {
+    return this.run(async () => {
+      let rejection: string | null = null;
+      await this.commit(async (tx, events, after) => {
+        const locked = await tx.select({ status: commandTable.status }).from(commandTable).where(eq(commandTable.id, cmd.id)).for("update");
+        if (locked[0]?.status !== "PENDING") return;
+        const ctx = { tx, events, after };
+        switch (cmd.type) {
+          case "STOP":
+            rejection = await this.applyWorkflow({ type: "stop" }, actor ?? undefined, ctx);
+            break;
+          case "PAUSE":
+            rejection = await this.applyWorkflow({ type: "pause" }, actor ?? undefined, ctx);
+            break;
+          case "RECOVER_PAUSED":
+            rejection = await this.applyWorkflow({ type: "recoverPaused" }, actor ?? undefined, ctx);
+            break;
+          case "RECOVER_FAILED":
+            rejection = await this.applyWorkflow({ type: "recoverFailed" }, actor ?? undefined, ctx);
+            break;
+          case "RERUN":
+            rejection = await this.applyWorkflow({ type: "rerun" }, actor ?? undefined, ctx);
+            break;
+          case "FORCE_SUCCESS": {
+            const code = cmd.options.taskCode;
+            const row = code ? this.latest.get(code) : undefined;
+            if (!row) {
+              rejection = `no attempt of task "${code ?? "?"}" in this instance`;
+              break;
+            }
+            const res = await this.applyTask(tx, events, row, { type: "forceSucceeded", workflowFinished: !isWorkflowActive(this.instance.state) });
+            rejection = res.ok ? await this.applyWorkflow({ type: "taskForced" }, actor ?? undefined, ctx) : `task "${row.taskName}" is ${row.state}: only a failed or killed task of a finished instance can be forced`;
+            break;
+          }
+          default:
+            rejection = `command ${cmd.type} does not apply to a running instance`;
+        }
+        events.push({ workflowInstanceId: this.instance.id, kind: "command", message: rejection ? `${cmd.type} rejected: ${rejection}` : cmd.type, actor });
+        await tx
+          .update(commandTable)
+          .set({ status: rejection ? "REJECTED" : "CONSUMED", error: rejection, consumedAt: sql`now()`, consumedBy: this.r.masterId })
+          .where(eq(commandTable.id, cmd.id));
+      });
+      if (rejection) this.r.log(`command ${cmd.type} on ${this.instance.id} rejected: ${rejection}`);
+    });
+  }
+}

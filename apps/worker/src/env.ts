@@ -1,0 +1,30 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { z } from "zod";
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().url("DATABASE_URL must be a postgres:// URL"),
+  REDIS_URL: z.string().url("REDIS_URL must be a redis:// URL"),
+  SHOAL_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default("shoal"),
+  /** The worker group this worker serves; tasks of other groups never reach it. */
+  SHOAL_WORKER_GROUP: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default("default"),
+  SHOAL_WORKER_ID: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
+  /** Task attempts run at once on this worker. */
+  SHOAL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(16),
+  /** Where per-attempt working directories are created (default: the OS temp dir). */
+  SHOAL_WORKER_TMP: z.string().optional(),
+  /** Milliseconds between SIGTERM and SIGKILL when a task is stopped. */
+  SHOAL_KILL_GRACE_MS: z.coerce.number().int().min(0).default(500),
+});
+
+export type WorkerEnv = z.infer<typeof EnvSchema> & { workerId: string };
+
+export function parseEnv(source: NodeJS.ProcessEnv): WorkerEnv {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`worker: invalid environment\n${problems}`);
+  }
+  const workerId = parsed.data.SHOAL_WORKER_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  return { ...parsed.data, workerId };
+}

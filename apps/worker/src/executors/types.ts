@@ -1,0 +1,21 @@
+import type { TaskJob } from "@shoal/protocol";
+
+export interface ExecContext {
+  job: TaskJob;
+  /** A fresh directory for this attempt, removed afterwards. */
+  workDir: string;
+  env: Record<string, string>;
+  log: (line: string) => void;
+  /** Aborted when the task must be killed (stop, timeout). */
+  signal: AbortSignal;
+  killGraceMs: number;
+}
+
+export interface ExecResult {
+  outcome: "SUCCESS" | "FAILURE" | "KILL";
+  exitCode: number | null;
+  error: string | null;
+  outParams: Record<string, string>;
+}
+
+export type Executor = (ctx: ExecContext) => Promise<ExecResult>;

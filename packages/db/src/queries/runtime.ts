@@ -1,0 +1,67 @@
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { command, instanceEvent, taskInstance, workflowInstance, workflowVersion } from "../schema";
+
+export type WorkflowInstanceRow = typeof workflowInstance.$inferSelect;
+export type TaskInstanceRow = typeof taskInstance.$inferSelect;
+export type CommandRow = typeof command.$inferSelect;
+
+/** Locks a command row for consumption; null when missing. */
+export async function lockCommand(tx: DbOrTx, commandId: string): Promise<CommandRow | null> {
+  const rows = await tx.select().from(command).where(eq(command.id, commandId)).for("update");
+  return rows[0] ?? null;
+}
+
+export async function loadDefinition(tx: DbOrTx, workflowId: string, version: number) {
+  const rows = await tx
+    .select({ definition: workflowVersion.definition })
+    .from(workflowVersion)
+    .where(and(eq(workflowVersion.workflowId, workflowId), eq(workflowVersion.version, version)));
+  return rows[0]?.definition ?? null;
+}
+
+/** All attempts of an instance's current generation, oldest first, so the last per code is current. */
+export async function loadTaskAttempts(tx: DbOrTx, instanceId: string, generation: number): Promise<TaskInstanceRow[]> {
+  return tx
+    .select()
+    .from(taskInstance)
+    .where(and(eq(taskInstance.workflowInstanceId, instanceId), eq(taskInstance.generation, generation)))
+    .orderBy(asc(taskInstance.taskCode), asc(taskInstance.attempt));
+}
+
+/** Highest attempt number per task code across every generation (attempt numbers never repeat). */
+export async function maxAttempts(tx: DbOrTx, instanceId: string): Promise<Map<string, number>> {
+  const rows = await tx
+    .select({ code: taskInstance.taskCode, max: sql<number>`max(${taskInstance.attempt})`.mapWith(Number) })
+    .from(taskInstance)
+    .where(eq(taskInstance.workflowInstanceId, instanceId))
+    .groupBy(taskInstance.taskCode);
+  return new Map(rows.map((r) => [r.code, r.max]));
+}
+
+export type NewInstanceEvent = typeof instanceEvent.$inferInsert;
+export async function recordEvents(tx: DbOrTx, events: NewInstanceEvent[]): Promise<void> {
+  if (events.length > 0) await tx.insert(instanceEvent).values(events);
+}
+
+/**
+ * Fencing check: succeeds only while `owner` still holds the instance at `epoch`. Every write of a
+ * runner happens in a transaction that starts with this.
+ */
+export async function assertOwnership(tx: DbOrTx, instanceId: string, owner: string, epoch: number): Promise<boolean> {
+  const rows = await tx
+    .update(workflowInstance)
+    .set({ updatedAt: sql`now()` })
+    .where(and(eq(workflowInstance.id, instanceId), eq(workflowInstance.owner, owner), eq(workflowInstance.epoch, epoch)))
+    .returning({ id: workflowInstance.id });
+  return rows.length === 1;
+}
+
+export async function latestInstances(tx: DbOrTx, projectId: string, limit: number) {
+  return tx
+    .select()
+    .from(workflowInstance)
+    .where(eq(workflowInstance.projectId, projectId))
+    .orderBy(desc(workflowInstance.createdAt))
+    .limit(limit);
+}
