@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import bcrypt from "bcryptjs";
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, gt, lte, sql } from "drizzle-orm";
 import { appUser, session, type Db, type DbOrTx } from "@shoal/db";
 import { ForbiddenError, UnauthorizedError } from "../errors";
 
@@ -41,11 +41,12 @@ async function startSession(db: Db, userId: string, secure: boolean): Promise<st
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000);
   await db.insert(session).values({ tokenHash: hashToken(token), userId, expiresAt });
-  return serializeCookie(token, expiresAt, secure);
+  await db.delete(session).where(and(eq(session.userId, userId), lte(session.expiresAt, sql`now()`)));
+  return serializeCookie(token, SESSION_DAYS * 24 * 3600, secure);
 }
 
-function serializeCookie(value: string, expiresAt: Date, secure: boolean): string {
-  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
+function serializeCookie(value: string, maxAge: number, secure: boolean): string {
+  const expiresAt = new Date(maxAge > 0 ? Date.now() + maxAge * 1000 : 0);
   return [
     `${SESSION_COOKIE}=${value}`,
     "Path=/",
@@ -100,7 +101,7 @@ export async function login(db: Db, input: { username: string; password: string 
 /** Deletes the session (if any) and returns the cookie that clears it in the browser. */
 export async function logout(db: Db, token: string | null, secure: boolean): Promise<string> {
   if (token) await db.delete(session).where(eq(session.tokenHash, hashToken(token)));
-  return serializeCookie("", new Date(0), secure);
+  return serializeCookie("", 0, secure);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { asc, eq, exists, sql } from "drizzle-orm";
-import { project, projectMember, workflow, workflowInstance, type Db } from "@shoal/db";
+import { project, projectMember, type Db } from "@shoal/db";
 import { ConflictError, isUniqueViolation, NotFoundError } from "../errors";
 import type { SessionUser } from "./auth";
 
@@ -10,15 +10,17 @@ const projectColumns = {
   name: project.name,
   description: project.description,
   createdAt: project.createdAt,
-  workflowCount: sql<number>`(select count(*)::int from ${workflow} where ${workflow.projectId} = ${project.id})`,
-  runningCount: sql<number>`(select count(*)::int from ${workflowInstance} where ${workflowInstance.projectId} = ${project.id} and ${workflowInstance.state} in ${ACTIVE_STATES})`,
-  failedLast24h: sql<number>`(select count(*)::int from ${workflowInstance} where ${workflowInstance.projectId} = ${project.id} and ${workflowInstance.state} = 'FAILURE' and coalesce(${workflowInstance.endTime}, ${workflowInstance.updatedAt}) > now() - interval '24 hours')`,
+  // Raw SQL with explicit aliases: drizzle leaves columns unqualified in single-table selects, which
+  // would bind to the subquery's own table.
+  workflowCount: sql<number>`(select count(*)::int from workflow w where w.project_id = "project"."id")`,
+  runningCount: sql<number>`(select count(*)::int from workflow_instance wi where wi.project_id = "project"."id" and wi.state in ${ACTIVE_STATES})`,
+  failedLast24h: sql<number>`(select count(*)::int from workflow_instance wi where wi.project_id = "project"."id" and wi.state = 'FAILURE' and coalesce(wi.end_time, wi.updated_at) > now() - interval '24 hours')`,
 };
 
 function visibleTo(user: SessionUser) {
   if (user.role === "admin") return undefined;
   return exists(
-    sql`(select 1 from ${projectMember} where ${projectMember.projectId} = ${project.id} and ${projectMember.userId} = ${user.id})`,
+    sql`(select 1 from project_member pm where pm.project_id = "project"."id" and pm.user_id = ${user.id})`,
   );
 }
 

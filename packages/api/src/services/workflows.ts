@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { validateWorkflow, type WorkflowDefinition } from "@shoal/core";
-import { appUser, workflow, workflowInstance, workflowVersion, type Db } from "@shoal/db";
+import { appUser, workflow, workflowVersion, type Db } from "@shoal/db";
 import { ConflictError, InvalidWorkflowError, isUniqueViolation, NotFoundError } from "../errors";
 import type { SessionUser } from "./auth";
 
@@ -23,8 +23,8 @@ export async function listWorkflows(db: Db, projectId: string) {
   return db
     .select({
       ...workflowColumns,
-      description: sql<string>`coalesce((select ${workflowVersion.definition}->>'description' from ${workflowVersion} where ${workflowVersion.workflowId} = ${workflow.id} and ${workflowVersion.version} = ${workflow.currentVersion}), '')`,
-      lastInstance: sql<{ id: string; state: string; createdAt: string } | null>`(select json_build_object('id', wi.id, 'state', wi.state, 'createdAt', wi.created_at) from ${workflowInstance} wi where wi.workflow_id = ${workflow.id} order by wi.created_at desc limit 1)`,
+      description: sql<string>`coalesce((select wv.definition->>'description' from workflow_version wv where wv.workflow_id = "workflow"."id" and wv.version = "workflow"."current_version"), '')`,
+      lastInstance: sql<{ id: string; state: string; createdAt: string } | null>`(select json_build_object('id', wi.id, 'state', wi.state, 'createdAt', wi.created_at) from workflow_instance wi where wi.workflow_id = "workflow"."id" order by wi.created_at desc limit 1)`,
     })
     .from(workflow)
     .where(eq(workflow.projectId, projectId))
