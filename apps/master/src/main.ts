@@ -1,8 +1,6 @@
-import { createDb } from "@shoal/db";
-import { redisNames } from "@shoal/protocol";
-import { checkRedis, createRedis, Queues, redisOptions } from "@shoal/protocol/bullmq";
+import { checkRedis } from "@shoal/protocol/bullmq";
 import { parseEnv } from "./env";
-import type { MasterResources } from "./resources";
+import { createResources } from "./resources";
 import { CommandConsumer } from "./systems/command-consumer";
 import { CommandSweeper } from "./systems/command-sweeper";
 import { EventConsumer } from "./systems/event-consumer";
@@ -13,20 +11,15 @@ const env = parseEnv(process.env);
 const log = (msg: string, extra?: Record<string, unknown>) =>
   console.log(`${new Date().toISOString()} ${msg}${extra ? ` ${JSON.stringify(extra)}` : ""}`);
 
-const dbHandle = createDb(env.DATABASE_URL, { max: 10, appName: `shoal-master-${env.masterId}` });
-const redis = createRedis(env.REDIS_URL);
-for (const warning of await checkRedis(redis)) log(`warning: ${warning}`);
-const connection = redisOptions(env.REDIS_URL);
-const names = redisNames(env.SHOAL_REDIS_PREFIX);
-const r: MasterResources = {
+const resources = createResources({
+  databaseUrl: env.DATABASE_URL,
+  redisUrl: env.REDIS_URL,
+  prefix: env.SHOAL_REDIS_PREFIX,
   masterId: env.masterId,
-  db: dbHandle.db,
-  redis,
-  connection,
-  queues: new Queues(connection, env.SHOAL_REDIS_PREFIX),
-  names,
   log,
-};
+});
+const { r } = resources;
+for (const warning of await checkRedis(r.redis)) log(`warning: ${warning}`);
 
 const runners = new Runners(r);
 const heartbeat = new MasterHeartbeat(r, () => ({ runners: runners.size }));
@@ -50,9 +43,7 @@ async function shutdown(signal: string): Promise<void> {
   await commands.stop();
   await events.stop();
   await heartbeat.stop();
-  await r.queues.close();
-  redis.disconnect();
-  await dbHandle.close();
+  await resources.close();
   process.exit(0);
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));

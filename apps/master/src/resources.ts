@@ -1,6 +1,6 @@
-import type { Db } from "@shoal/db";
-import type { Queues, Redis } from "@shoal/protocol/bullmq";
-import type { RedisNames } from "@shoal/protocol";
+import { createDb, type Db } from "@shoal/db";
+import { createRedis, Queues, redisOptions, type Redis } from "@shoal/protocol/bullmq";
+import { redisNames, type RedisNames } from "@shoal/protocol";
 import type { ConnectionOptions } from "bullmq";
 
 /** What every master system shares. */
@@ -22,4 +22,35 @@ export async function publishChange(r: MasterResources, instanceId: string, proj
     .publish(r.names.instanceChannel(instanceId), "1")
     .publish(r.names.projectChannel(projectId), instanceId)
     .exec();
+}
+
+/** Builds the shared resources from configuration; `close()` releases them. */
+export function createResources(cfg: {
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  masterId: string;
+  log: MasterResources["log"];
+}): { r: MasterResources; close(): Promise<void> } {
+  const dbHandle = createDb(cfg.databaseUrl, { max: 10, appName: `shoal-master-${cfg.masterId}` });
+  const redis = createRedis(cfg.redisUrl);
+  const connection = redisOptions(cfg.redisUrl);
+  const queues = new Queues(connection, cfg.prefix);
+  const r: MasterResources = {
+    masterId: cfg.masterId,
+    db: dbHandle.db,
+    redis,
+    connection,
+    queues,
+    names: redisNames(cfg.prefix),
+    log: cfg.log,
+  };
+  return {
+    r,
+    async close() {
+      await queues.close();
+      redis.disconnect();
+      await dbHandle.close();
+    },
+  };
 }
