@@ -1,5 +1,5 @@
 import { and, asc, eq, gt } from "drizzle-orm";
-import { tracked } from "@trpc/server";
+import { tracked, type TrackedEnvelope } from "@trpc/server";
 import { isTaskFinal } from "@shoal/core";
 import { taskInstance, taskLog, type Db } from "@shoal/db";
 import type { Redis } from "ioredis";
@@ -59,7 +59,7 @@ export async function* tailTaskLog(
   deps: ApiDeps,
   input: { projectId: string; taskInstanceId: string; lastEventId?: string | null },
   signal: AbortSignal | undefined,
-) {
+): AsyncGenerator<TrackedEnvelope<LogBatch>, void, unknown> {
   const task = await loadTask(deps.db, input.projectId, input.taskInstanceId);
   const key = deps.names.logStream(task.id);
   const last = input.lastEventId ?? null;
@@ -131,7 +131,12 @@ export async function* tailTaskLog(
   }
 }
 
-async function* servePersisted(db: Db, taskInstanceId: string, afterSeq: number, reset: boolean) {
+async function* servePersisted(
+  db: Db,
+  taskInstanceId: string,
+  afterSeq: number,
+  reset: boolean,
+): AsyncGenerator<TrackedEnvelope<LogBatch>, void, unknown> {
   const chunks = await db
     .select({ seq: taskLog.seq, content: taskLog.content })
     .from(taskLog)
