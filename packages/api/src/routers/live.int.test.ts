@@ -1,4 +1,8 @@
+import { jobIds, QUEUES } from "@shoal/protocol";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createContext } from "../trpc";
+import { appRouter } from "./index";
 import { adminCookie, createApiFixture, expectTRPCError, shellTask, type ApiFixture } from "../test-helpers";
 
 let fx: ApiFixture;
@@ -130,6 +134,47 @@ describe("instance", () => {
     expect(mine.length).toBeGreaterThanOrEqual(1);
     for (const ac of acs) ac.abort();
     for (const it of its) await it.next();
+    expect(fx.deps.pubsub.channelCount).toBe(0);
+  });
+
+  it("instance commands go through the outbox, refused when the state cannot take them", async () => {
+    const api = fx.caller(admin).api;
+    const [{ state }] = (await fx.tdb.sql`select state from workflow_instance where id = ${instanceId}`) as unknown as [{ state: string }];
+    expect(state).toBe("SUCCESS");
+    const err = await expectTRPCError(api.instance.pause({ projectId, instanceId }), "BAD_REQUEST");
+    expect(err.message).toMatch(/SUCCESS/);
+    const { commandId } = await api.instance.rerun({ projectId, instanceId });
+    const [row] = await fx.tdb.sql`select type, status, instance_id from command where id = ${commandId}`;
+    expect(row).toEqual({ type: "RERUN", status: "PENDING", instance_id: instanceId });
+    const job = await fx.deps.queues.queue(QUEUES.commands).getJob(jobIds.command(commandId));
+    expect(job?.data).toEqual({ commandId });
+    const forced = await api.instance.forceTaskSuccess({ projectId, instanceId, taskCode: "a" });
+    const [f] = await fx.tdb.sql`select type, options from command where id = ${forced.commandId}`;
+    expect(f).toEqual({ type: "FORCE_SUCCESS", options: { taskCode: "a" } });
+  });
+
+  it("onChange streams over HTTP as SSE with tracked ids", async () => {
+    const ac = new AbortController();
+    const input = encodeURIComponent(JSON.stringify({ projectId, instanceId }));
+    const res = await fetchRequestHandler({
+      endpoint: "/api/trpc",
+      router: appRouter,
+      req: new Request(`http://localhost/api/trpc/instance.onChange?input=${input}`, { headers: { cookie: admin }, signal: ac.signal }),
+      createContext: (o) => createContext(fx.deps, o),
+    });
+    expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!/\nid: \d+/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
+    expect(text).toMatch(/"state":"SUCCESS"/);
+    ac.abort();
+    await reader.cancel().catch(() => {});
+    for (let i = 0; i < 50 && fx.deps.pubsub.channelCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(fx.deps.pubsub.channelCount).toBe(0);
   });
 

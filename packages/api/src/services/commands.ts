@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import type { FailureStrategy, Priority } from "@shoal/core";
+import { isWorkflowFinal, transitionWorkflow, type FailureStrategy, type Priority, type WorkflowEvent } from "@shoal/core";
 import { command, workflow, workflowInstance } from "@shoal/db";
 import type { ApiDeps } from "../deps";
 import { BadRequestError, NotFoundError } from "../errors";
@@ -72,4 +72,67 @@ async function waitForInstance(deps: ApiDeps, commandId: string, timeoutMs: numb
     if (Date.now() >= deadline) return null;
     await sleep(Math.min(50, Math.max(0, deadline - Date.now())));
   }
+}
+
+/** Commands a user may send to an existing instance (the owning master applies them). */
+export const INSTANCE_COMMANDS = ["STOP", "PAUSE", "RECOVER_PAUSED", "RECOVER_FAILED", "RERUN", "FORCE_SUCCESS"] as const;
+export type InstanceCommand = (typeof INSTANCE_COMMANDS)[number];
+
+const EVENT_OF: Record<Exclude<InstanceCommand, "FORCE_SUCCESS">, WorkflowEvent> = {
+  STOP: { type: "stop" },
+  PAUSE: { type: "pause" },
+  RECOVER_PAUSED: { type: "recoverPaused" },
+  RECOVER_FAILED: { type: "recoverFailed" },
+  RERUN: { type: "rerun" },
+};
+
+/**
+ * Writes an instance command (outbox row with `instanceId`) and enqueues it on the commands queue; the
+ * master that consumes it forwards it to the instance's owner. Commands the instance's current state
+ * cannot take are refused here with the state machine's reason (the master re-checks when applying).
+ */
+export async function sendInstanceCommand(
+  deps: ApiDeps,
+  user: SessionUser,
+  input: { projectId: string; instanceId: string; type: InstanceCommand; taskCode?: string },
+): Promise<{ commandId: string }> {
+  const commandId = await deps.db.transaction(async (tx) => {
+    const [inst] = await tx
+      .select({
+        id: workflowInstance.id,
+        state: workflowInstance.state,
+        workflowId: workflowInstance.workflowId,
+        workflowVersion: workflowInstance.workflowVersion,
+      })
+      .from(workflowInstance)
+      .where(and(eq(workflowInstance.id, input.instanceId), eq(workflowInstance.projectId, input.projectId)))
+      .for("share");
+    if (!inst) throw new NotFoundError(`instance ${input.instanceId}`);
+    if (input.type === "FORCE_SUCCESS") {
+      if (!input.taskCode) throw new BadRequestError("name the task to force to success");
+      if (!isWorkflowFinal(inst.state)) throw new BadRequestError(`a task can be forced to success only once the instance has finished (it is ${inst.state})`);
+    } else {
+      const t = transitionWorkflow(inst.state, EVENT_OF[input.type]);
+      if (!t.ok) throw new BadRequestError(t.reason);
+    }
+    const [row] = await tx
+      .insert(command)
+      .values({
+        type: input.type,
+        projectId: input.projectId,
+        workflowId: inst.workflowId,
+        workflowVersion: inst.workflowVersion,
+        instanceId: inst.id,
+        options: input.taskCode ? { taskCode: input.taskCode } : {},
+        createdBy: user.id,
+      })
+      .returning({ id: command.id });
+    return row!.id;
+  });
+  try {
+    await deps.queues.enqueueCommand({ commandId });
+  } catch (err) {
+    deps.warn(`enqueue of command ${commandId} failed; the sweeper will re-enqueue it`, err);
+  }
+  return { commandId };
 }
