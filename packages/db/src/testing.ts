@@ -86,3 +86,15 @@ export async function insertStartCommand(
     .returning({ id: command.id });
   return c!.id;
 }
+
+/** Inserts a PENDING command on an existing instance (STOP, PAUSE, RECOVER_*, RERUN, FORCE_SUCCESS). */
+export async function insertInstanceCommand(
+  db: DbHandle["db"],
+  projectId: string,
+  instanceId: string,
+  type: "STOP" | "PAUSE" | "RECOVER_PAUSED" | "RECOVER_FAILED" | "RERUN" | "FORCE_SUCCESS",
+  options: RunOptions = {},
+): Promise<string> {
+  const [c] = await db.insert(command).values({ type, projectId, instanceId, options }).returning({ id: command.id });
+  return c!.id;
+}

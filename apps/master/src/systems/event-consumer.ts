@@ -43,7 +43,7 @@ export class EventConsumer {
         return;
       }
       case "timer":
-        // Durable retry/delay/timeout timers arrive with the engine issue.
+        await this.runners.with(msg.instanceId, (runner) => runner.onTimer(msg.timer, msg.taskInstanceId));
         return;
       default: {
         const never: never = msg;

@@ -316,8 +316,20 @@ export class InstanceRunner {
       : [];
     const fresh = dispatching ? rd.ready : [];
 
+    if (this.instance.state === "READY_PAUSE" && rd.ready.length > 0) {
+      // Pausing: tasks that became ready are recorded as PAUSE so a recover picks them up.
+      await this.commit(async (tx, events) => {
+        for (const code of rd.ready) {
+          const row = await this.insertAttempt(tx, events, code, "SUBMITTED");
+          await this.applyTask(tx, events, row, { type: "paused" });
+        }
+      });
+      return this.advance();
+    }
+    // Stopping: what never started stays unstarted; the stop is complete once nothing is active.
+    const settled = this.instance.state === "READY_STOP" ? rd.active.length === 0 : rd.done;
     if (fresh.length === 0 && pending.length === 0) {
-      if (rd.done) {
+      if (settled) {
         const anyFailed = [...this.latest.values()].some((r) => r.state === "FAILURE" || r.state === "KILL");
         await this.commit(async (tx, events, after) => {
           await this.applyWorkflow({ type: "settled", outcome: rd.outcome ?? "FAILURE", anyFailed }, undefined, { tx, events, after });
@@ -326,15 +338,35 @@ export class InstanceRunner {
       return;
     }
 
+    let toDispatch: TaskInstanceRow[] = [];
+    await this.commit(async (tx, events, after) => {
+      const rows = [...pending];
+      for (const code of fresh) {
+        const row = await this.insertAttempt(tx, events, code, "SUBMITTED");
+        const delay = this.tasks.get(code)!.delaySeconds;
+        if (delay > 0 && !this.instance.dryRun) {
+          const until = new Date(Date.now() + delay * 1000);
+          await this.applyTask(tx, events, row, { type: "delayed" }, { waitReason: `delayed execution until ${until.toISOString()}` });
+          after.push(() => this.timer("delay", row.id, delay * 1000));
+        } else rows.push(row);
+      }
+      toDispatch = rows;
+    });
+    await this.dispatchRows(toDispatch);
+  }
+
+  /** Moves SUBMITTED/DELAY_EXECUTION attempts to DISPATCHED (committed) and enqueues them afterwards. */
+  private async dispatchRows(rows: TaskInstanceRow[]): Promise<void> {
+    if (rows.length === 0) return;
     const jobs: Array<{ group: string; job: TaskJob; priority: number }> = [];
     const dryRun = this.instance.dryRun;
+    let walked = false;
     await this.commit(async (tx, events) => {
-      const rows = [...pending];
-      for (const code of fresh) rows.push(await this.insertAttempt(tx, events, code, "SUBMITTED"));
       for (const row of rows) {
         const task = this.tasks.get(row.taskCode)!;
         if (dryRun || task.prohibitExecution) {
           // Walks the DAG without executing: the attempt passes straight to SUCCESS.
+          walked = true;
           await this.applyTask(tx, events, row, { type: "dispatched" });
           const dispatched = this.latest.get(row.taskCode)!;
           await this.applyTask(tx, events, dispatched, { type: "succeeded" }, {
@@ -344,14 +376,53 @@ export class InstanceRunner {
           });
           continue;
         }
-        const res = await this.applyTask(tx, events, row, { type: "dispatched" }, { host: null });
+        const res = await this.applyTask(tx, events, row, { type: "dispatched" }, { waitReason: null });
         if (!res.ok) continue;
-        jobs.push({ group: task.workerGroup, job: this.taskJob(this.latest.get(row.taskCode)!, task), priority: dispatchPriority(this.instance.priority, task.priority) });
+        jobs.push({
+          group: task.workerGroup,
+          job: this.taskJob(this.latest.get(row.taskCode)!, task),
+          priority: dispatchPriority(this.instance.priority, task.priority),
+        });
       }
     });
     await this.enqueue(jobs);
     // Dry-run or prohibited tasks finished inside the commit: keep walking.
-    if (jobs.length === 0 || dryRun) await this.advance();
+    if (walked) await this.advance();
+  }
+
+  /** A durable timer: a delayed job on this master's queue (taken over with the queue on failover). */
+  private async timer(timer: "retry" | "delay" | "timeout", taskInstanceId: string, delayMs: number): Promise<void> {
+    await this.r.queues.toMaster(
+      this.r.masterId,
+      { kind: "timer", timer, instanceId: this.instance.id, taskInstanceId },
+      { delay: Math.max(0, delayMs), jobId: jobIds.timer(taskInstanceId, timer) },
+    );
+  }
+
+  /** A durable timer fired: end a retry interval or delay, or time out a running attempt. */
+  onTimer(timer: "retry" | "delay" | "timeout", taskInstanceId: string): Promise<void> {
+    return this.run(async () => {
+      const row = [...this.latest.values()].find((r) => r.id === taskInstanceId);
+      if (!row) return;
+      if (timer === "timeout") {
+        const task = this.tasks.get(row.taskCode)!;
+        if (!task.timeout || (row.state !== "RUNNING" && row.state !== "DISPATCHED")) return;
+        await this.applyTaskEvent(row, { type: "timedOut", strategy: task.timeout.strategy }, {
+          error: `timed out after ${task.timeout.seconds}s`,
+        });
+        return;
+      }
+      if (this.instance.state !== "RUNNING") return; // a pause or stop decides about it
+      if (row.state === "SUBMITTED" && row.waitReason) {
+        await this.commit(async (tx) => {
+          await tx.update(taskInstance).set({ waitReason: null }).where(eq(taskInstance.id, row.id));
+        });
+        this.latest.set(row.taskCode, { ...row, waitReason: null });
+        await this.advance();
+      } else if (row.state === "DELAY_EXECUTION") {
+        await this.dispatchRows([row]);
+      }
+    });
   }
 
   private taskJob(row: TaskInstanceRow, task: TaskDefinition): TaskJob {
@@ -388,11 +459,10 @@ export class InstanceRunner {
   private async killRunning(rows: TaskInstanceRow[]): Promise<void> {
     const withdrawn: TaskInstanceRow[] = [];
     for (const row of rows) {
-      await this.r.redis.set(this.r.names.killKey(row.id), "stop", "EX", 24 * 3600);
       const queue = this.r.queues.queue(`tasks.${row.workerGroup}`);
       const removed = row.state === "DISPATCHED" ? await queue.remove(jobIds.task(row.id)).catch(() => 0) : 0;
       if (removed === 1) withdrawn.push(row);
-      else await this.r.redis.publish(this.r.names.killChannel, JSON.stringify({ taskInstanceId: row.id, reason: "stop" }));
+      else await this.requestKill(row.id);
     }
     if (withdrawn.length > 0) {
       await this.commit(async (tx, events) => {
@@ -421,19 +491,54 @@ export class InstanceRunner {
         ev.type === "started"
           ? { host: ev.host, pid: ev.pid, startTime: new Date(ev.at) }
           : { exitCode: ev.exitCode, error: ev.error, outParams: ev.outParams, endTime: new Date(ev.at) };
-      let applied = false;
-      await this.commit(async (tx, events) => {
-        const res = await this.applyTask(tx, events, row, event, patch);
-        applied = res.ok;
-        for (const effect of res.effects) {
-          if (effect.type === "scheduleRetry") {
-            await this.insertAttempt(tx, events, row.taskCode, "SUBMITTED", effect.delayMs > 0 ? { waitReason: `retry interval until ${new Date(Date.now() + effect.delayMs).toISOString()}` } : {});
-            // TODO(engine issue): durable retry-interval timer; for now retries with an interval wait for it here.
+      const applied = await this.applyTaskEvent(row, event, patch);
+      if (applied && ev.type === "started") {
+        const timeout = this.tasks.get(row.taskCode)!.timeout;
+        if (timeout) await this.timer("timeout", row.id, timeout.seconds * 1000 - (Date.now() - ev.at));
+      }
+    });
+  }
+
+  /** Applies a task event and its effects (retry attempts, kills, alerts), then moves the DAG on. */
+  private async applyTaskEvent(row: TaskInstanceRow, event: TaskEvent, patch: Partial<TaskInstanceRow>): Promise<boolean> {
+    let applied = false;
+    const timers: Array<{ id: string; delayMs: number }> = [];
+    let kill = false;
+    await this.commit(async (tx, events) => {
+      const res = await this.applyTask(tx, events, row, event, patch);
+      applied = res.ok;
+      for (const effect of res.effects) {
+        switch (effect.type) {
+          case "scheduleRetry": {
+            const waiting = effect.delayMs > 0;
+            const next = await this.insertAttempt(tx, events, row.taskCode, "SUBMITTED", waiting
+              ? { waitReason: `retry interval until ${new Date(Date.now() + effect.delayMs).toISOString()}` }
+              : {});
+            if (waiting) timers.push({ id: next.id, delayMs: effect.delayMs });
+            break;
+          }
+          case "killTask":
+            kill = true;
+            break;
+          case "notify":
+            events.push({ workflowInstanceId: this.instance.id, taskInstanceId: row.id, taskCode: row.taskCode, kind: "alert", message: effect.event });
+            break;
+          default: {
+            const never: never = effect;
+            throw new Error(`unhandled task effect ${JSON.stringify(never)}`);
           }
         }
-      });
-      if (applied && ev.type === "finished") await this.advance();
+      }
     });
+    if (kill) await this.requestKill(row.id);
+    for (const t of timers) await this.timer("retry", t.id, t.delayMs);
+    if (applied && event.type !== "started") await this.advance();
+    return applied;
+  }
+
+  private async requestKill(taskInstanceId: string): Promise<void> {
+    await this.r.redis.set(this.r.names.killKey(taskInstanceId), "stop", "EX", 24 * 3600);
+    await this.r.redis.publish(this.r.names.killChannel, JSON.stringify({ taskInstanceId, reason: "stop" }));
   }
 
   /** Handles a command addressed to this instance; marks it consumed or rejected in the same commit. */
