@@ -43,7 +43,7 @@ export class PubSub {
       this.listeners.set(channel, set);
     }
     set.add(cb);
-    if (first) this.chain(channel, () => this.sub.subscribe(channel));
+    if (first) void this.chain(channel, () => this.sub.subscribe(channel));
     try {
       await this.pending.get(channel);
     } catch (err) {

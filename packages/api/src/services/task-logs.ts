@@ -82,9 +82,7 @@ export async function* tailTaskLog(
     while (!signal?.aborted) {
       let res: [string, StreamEntry[]][] | null;
       try {
-        res = (await reader.xread("COUNT", COUNT, "BLOCK", BLOCK_MS, "STREAMS", key, cursor)) as
-          | [string, StreamEntry[]][]
-          | null;
+        res = await reader.xread("COUNT", COUNT, "BLOCK", BLOCK_MS, "STREAMS", key, cursor);
       } catch (err) {
         if (signal?.aborted) return;
         throw err;
