@@ -45,6 +45,10 @@ export class FencedError extends Error {
 }
 
 type AfterCommit = () => Promise<void>;
+interface Dispatched {
+  jobs: Array<{ group: string; job: TaskJob; priority: number }>;
+  walked: boolean;
+}
 
 /**
  * Runs one workflow instance: an in-memory view of its DAG and task states, rebuilt from Postgres on
@@ -338,7 +342,7 @@ export class InstanceRunner {
       return;
     }
 
-    let toDispatch: TaskInstanceRow[] = [];
+    let outcome: Dispatched = { jobs: [], walked: false };
     await this.commit(async (tx, events, after) => {
       const rows = [...pending];
       for (const code of fresh) {
@@ -350,41 +354,51 @@ export class InstanceRunner {
           after.push(() => this.timer("delay", row.id, delay * 1000));
         } else rows.push(row);
       }
-      toDispatch = rows;
+      outcome = await this.dispatchInTx(tx, events, rows);
     });
-    await this.dispatchRows(toDispatch);
+    await this.afterDispatch(outcome);
   }
 
   /** Moves SUBMITTED/DELAY_EXECUTION attempts to DISPATCHED (committed) and enqueues them afterwards. */
   private async dispatchRows(rows: TaskInstanceRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const jobs: Array<{ group: string; job: TaskJob; priority: number }> = [];
+    let outcome: Dispatched = { jobs: [], walked: false };
+    await this.commit(async (tx, events) => {
+      outcome = await this.dispatchInTx(tx, events, rows);
+    });
+    await this.afterDispatch(outcome);
+  }
+
+  private async dispatchInTx(tx: Tx, events: NewInstanceEvent[], rows: TaskInstanceRow[]): Promise<Dispatched> {
+    const jobs: Dispatched["jobs"] = [];
     const dryRun = this.instance.dryRun;
     let walked = false;
-    await this.commit(async (tx, events) => {
-      for (const row of rows) {
-        const task = this.tasks.get(row.taskCode)!;
-        if (dryRun || task.prohibitExecution) {
-          // Walks the DAG without executing: the attempt passes straight to SUCCESS.
-          walked = true;
-          await this.applyTask(tx, events, row, { type: "dispatched" });
-          const dispatched = this.latest.get(row.taskCode)!;
-          await this.applyTask(tx, events, dispatched, { type: "succeeded" }, {
-            host: "master",
-            waitReason: dryRun ? "dry run" : "execution prohibited",
-            startTime: new Date(),
-          });
-          continue;
-        }
-        const res = await this.applyTask(tx, events, row, { type: "dispatched" }, { waitReason: null });
-        if (!res.ok) continue;
-        jobs.push({
-          group: task.workerGroup,
-          job: this.taskJob(this.latest.get(row.taskCode)!, task),
-          priority: dispatchPriority(this.instance.priority, task.priority),
+    for (const row of rows) {
+      const task = this.tasks.get(row.taskCode)!;
+      if (dryRun || task.prohibitExecution) {
+        // Walks the DAG without executing: the attempt passes straight to SUCCESS.
+        walked = true;
+        await this.applyTask(tx, events, row, { type: "dispatched" });
+        const dispatched = this.latest.get(row.taskCode)!;
+        await this.applyTask(tx, events, dispatched, { type: "succeeded" }, {
+          host: "master",
+          waitReason: dryRun ? "dry run" : "execution prohibited",
+          startTime: new Date(),
         });
+        continue;
       }
-    });
+      const res = await this.applyTask(tx, events, row, { type: "dispatched" }, { waitReason: null });
+      if (!res.ok) continue;
+      jobs.push({
+        group: task.workerGroup,
+        job: this.taskJob(this.latest.get(row.taskCode)!, task),
+        priority: dispatchPriority(this.instance.priority, task.priority),
+      });
+    }
+    return { jobs, walked };
+  }
+
+  private async afterDispatch({ jobs, walked }: Dispatched): Promise<void> {
     await this.enqueue(jobs);
     // Dry-run or prohibited tasks finished inside the commit: keep walking.
     if (walked) await this.advance();
