@@ -8,3 +8,4 @@ export * from "./machines/types";
 export * from "./machines/workflow-instance";
 export * from "./machines/task-instance";
 export * from "./task-types";
+export * from "./params";

@@ -1,0 +1,2 @@
+export * from "./time-expressions";
+export * from "./resolve";
