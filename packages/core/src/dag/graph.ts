@@ -21,8 +21,8 @@ export function buildDag(codes: readonly string[], edges: readonly Edge[]): Dag 
 }
 
 /**
- * The strongly connected components with more than one node (or a self-loop): each one is a cycle.
- * Iterative Tarjan, so 20 000-task graphs don't overflow the stack.
+ * One cycle per strongly connected component with more than one node (or a self-loop), listed in edge
+ * order (each task has an edge to the next, the last one to the first). Iterative Tarjan, so 20 000-task graphs don't overflow the stack.
  */
 export function findCycles(dag: Dag): string[][] {
   const index = new Map<string, number>();
@@ -67,11 +67,39 @@ export function findCycles(dag: Dag): string[][] {
           component.push(w);
         } while (w !== frame.node);
         const selfLoop = component.length === 1 && (dag.downstream.get(w) ?? []).includes(w);
-        if (component.length > 1 || selfLoop) cycles.push(component.reverse());
+        if (component.length > 1) cycles.push(cycleThrough(dag, w, new Set(component)));
+        else if (selfLoop) cycles.push(component);
       }
     }
   }
   return cycles;
+}
+
+/**
+ * The shortest cycle through `root` inside its strongly connected component, in edge order. A component
+ * can hold several loops (a ⇄ b, a ⇄ c), so listing its members would name a path that does not exist.
+ */
+function cycleThrough(dag: Dag, root: string, component: ReadonlySet<string>): string[] {
+  const prev = new Map<string, string>();
+  const queue = [root];
+  for (let i = 0; i < queue.length; i++) {
+    const node = queue[i]!;
+    for (const next of dag.downstream.get(node) ?? []) {
+      if (next === root) {
+        const path = [node];
+        for (let cur = node; cur !== root; ) {
+          cur = prev.get(cur)!;
+          path.push(cur);
+        }
+        return path.reverse();
+      }
+      if (component.has(next) && !prev.has(next)) {
+        prev.set(next, node);
+        queue.push(next);
+      }
+    }
+  }
+  return [...component]; // unreachable: every node of a component reaches its root
 }
 
 /** Would adding `from → to` close a cycle? Returns the path `to … from` that the edge would close. */
