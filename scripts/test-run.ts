@@ -62,14 +62,18 @@ interface Counts {
   passed: number;
   failed: number;
   skipped: number;
+  /** Tests that never finished (a crashed or hung worker). */
+  unfinished?: number;
 }
 
 function vitestCounts(file: string): Counts | undefined {
   if (!existsSync(file)) return undefined;
   const r = JSON.parse(readFileSync(file, "utf8")) as {
-    numPassedTests: number; numFailedTests: number; numPendingTests?: number; numTodoTests?: number;
+    numTotalTests: number; numPassedTests: number; numFailedTests: number; numPendingTests?: number; numTodoTests?: number;
   };
-  return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0) };
+  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  const unfinished = Math.max(0, r.numTotalTests - r.numPassedTests - r.numFailedTests - skipped);
+  return { passed: r.numPassedTests, failed: r.numFailedTests, skipped, unfinished };
 }
 
 function playwrightCounts(file: string): Counts | undefined {
@@ -81,8 +85,15 @@ function playwrightCounts(file: string): Counts | undefined {
   return { passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected, skipped: r.stats.skipped };
 }
 
-const fmt = (c: Counts | undefined, code: number) =>
-  c ? `${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ""}` : code === 0 ? "ok" : `failed (exit ${code})`;
+function fmt(c: Counts | undefined, code: number): string {
+  if (!c) return code === 0 ? "ok" : `failed (exit ${code})`;
+  let text = `${c.passed} passed, ${c.failed} failed`;
+  if (c.skipped) text += `, ${c.skipped} skipped`;
+  if (c.unfinished) text += `, ${c.unfinished} not finished`;
+  // e.g. an unhandled error or a crashed worker: the counts alone would look green.
+  if (code !== 0 && c.failed === 0) text += ` (exit ${code})`;
+  return text;
+}
 
 async function vitest(project: "unit" | "int", env: NodeJS.ProcessEnv = {}): Promise<number> {
   const out = path.join(tmp, `${project}.json`);
