@@ -28,3 +28,12 @@ export function parseEnv(source: NodeJS.ProcessEnv): WorkerEnv {
   const workerId = parsed.data.SHOAL_WORKER_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   return { ...parsed.data, workerId };
 }
+
+/** The worker's environment minus Shoal's own settings and connection strings: what tasks inherit. */
+export function taskBaseEnv(source: NodeJS.ProcessEnv): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(source)) {
+    if (v !== undefined && !k.startsWith("SHOAL_") && k !== "DATABASE_URL" && k !== "REDIS_URL") env[k] = v;
+  }
+  return env;
+}

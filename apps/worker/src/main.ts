@@ -1,7 +1,7 @@
 import { createDb } from "@shoal/db";
 import { redisNames } from "@shoal/protocol";
 import { checkRedis, createRedis, Queues, redisOptions } from "@shoal/protocol/bullmq";
-import { parseEnv } from "./env";
+import { parseEnv, taskBaseEnv } from "./env";
 import { WorkerHeartbeat } from "./heartbeat";
 import { TaskConsumer } from "./task-consumer";
 
@@ -26,6 +26,7 @@ const consumer = new TaskConsumer({
   concurrency: env.SHOAL_WORKER_CONCURRENCY,
   tmpDir: env.SHOAL_WORKER_TMP,
   killGraceMs: env.SHOAL_KILL_GRACE_MS,
+  taskEnv: taskBaseEnv(process.env),
   log,
 });
 const heartbeat = new WorkerHeartbeat(dbHandle.db, env.workerId, env.SHOAL_WORKER_GROUP, () => consumer.runningCount, log);

@@ -20,6 +20,8 @@ export interface TaskConsumerDeps {
   concurrency: number;
   tmpDir?: string;
   killGraceMs: number;
+  /** Environment every task starts from (the worker's own, minus Shoal's secrets and settings). */
+  taskEnv: Record<string, string>;
   log: (msg: string) => void;
 }
 
@@ -52,13 +54,6 @@ export class TaskConsumer {
     this.worker.on("failed", (job, err) => this.d.log(`task job ${job?.id} failed: ${err.message}`));
   }
 
-  pause(): void {
-    this.worker?.pause(true);
-  }
-  resume(): void {
-    this.worker?.resume();
-  }
-
   async stop(): Promise<void> {
     // Graceful: finish what runs (BullMQ waits for active jobs), take nothing new.
     await this.worker?.close();
@@ -87,9 +82,7 @@ export class TaskConsumer {
           result = { outcome: "FAILURE", exitCode: null, error: `this worker cannot run task type "${job.taskType}"`, outParams: {} };
         } else {
           workDir = await mkdtemp(join(this.d.tmpDir ?? tmpdir(), `shoal-${job.taskCode.replace(/[^A-Za-z0-9_-]/g, "_")}-`));
-          const env: Record<string, string> = {};
-          for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("SHOAL_") && k !== "DATABASE_URL" && k !== "REDIS_URL") env[k] = v;
-          Object.assign(env, job.env);
+          const env = { ...this.d.taskEnv, ...job.env };
           result = await executor({ job, workDir, env, log: (l) => logs.line(l), signal: controller.signal, killGraceMs: this.d.killGraceMs });
         }
       }

@@ -558,8 +558,9 @@ export class InstanceRunner {
   /** Handles a command addressed to this instance; marks it consumed or rejected in the same commit. */
   onCommand(cmd: CommandRow, actor: string | null): Promise<void> {
     return this.run(async () => {
-      let rejection: string | null = null;
+      const result: { rejection: string | null } = { rejection: null };
       await this.commit(async (tx, events, after) => {
+        let rejection: string | null = null;
         const locked = await tx.select({ status: commandTable.status }).from(commandTable).where(eq(commandTable.id, cmd.id)).for("update");
         if (locked[0]?.status !== "PENDING") return;
         const ctx = { tx, events, after };
@@ -598,8 +599,9 @@ export class InstanceRunner {
           .update(commandTable)
           .set({ status: rejection ? "REJECTED" : "CONSUMED", error: rejection, consumedAt: sql`now()`, consumedBy: this.r.masterId })
           .where(eq(commandTable.id, cmd.id));
+        result.rejection = rejection;
       });
-      if (rejection) this.r.log(`command ${cmd.type} on ${this.instance.id} rejected: ${rejection}`);
+      if (result.rejection) this.r.log(`command ${cmd.type} on ${this.instance.id} rejected: ${result.rejection}`);
     });
   }
 }
