@@ -1,7 +1,7 @@
 "use client";
 
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection } from "@xyflow/react";
-import { useCallback, useEffect, type DragEvent } from "react";
+import { useCallback, useEffect, useRef, type DragEvent } from "react";
 import { editorNodeTypes } from "./node-types";
 import { DRAG_MIME } from "./palette";
 import { useEditorStore } from "./store";
@@ -18,11 +18,14 @@ export function Canvas() {
   const graphEpoch = useEditorStore((s) => s.graphEpoch);
   const { screenToFlowPosition, fitView } = useReactFlow();
 
-  // Fit the view whenever the whole graph was replaced (load, import, auto-layout).
+  // Fit the view whenever the whole graph was replaced (load, import, auto-layout) — only then: fitting
+  // after every added node would move the canvas under the user's mouse.
+  const fittedEpoch = useRef(0);
   useEffect(() => {
-    if (graphEpoch === 0) return;
-    const id = requestAnimationFrame(() => void fitView({ padding: 0.25, maxZoom: 1, duration: 0 }));
-    return () => cancelAnimationFrame(id);
+    if (graphEpoch === fittedEpoch.current) return;
+    fittedEpoch.current = graphEpoch;
+    if (useEditorStore.getState().nodes.length === 0) return;
+    requestAnimationFrame(() => void fitView({ padding: 0.25, maxZoom: 1, duration: 0 }));
   }, [graphEpoch, fitView]);
 
   const onDragOver = useCallback((e: DragEvent) => {
