@@ -34,7 +34,7 @@ export function Palette() {
   };
 
   return (
-    <aside aria-label="Task types" className="flex w-52 shrink-0 flex-col gap-4 overflow-y-auto border-r border-slate-200 bg-white p-3">
+    <aside aria-label="Task types" className="flex w-48 shrink-0 flex-col gap-4 overflow-y-auto border-r border-slate-200 bg-white p-3">
       {[...groups.entries()].map(([category, types]) => (
         <section key={category}>
           <h2 className="mb-2 px-1 text-xs font-medium uppercase tracking-wide text-slate-500">

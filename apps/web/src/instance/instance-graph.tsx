@@ -1,8 +1,17 @@
 "use client";
 
-import { Background, Controls, ReactFlow, type NodeMouseHandler } from "@xyflow/react";
-import { useMemo } from "react";
-import { fromDefinition } from "~/editor/from-definition";
+import {
+  applyNodeChanges,
+  Background,
+  Controls,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type NodeChange,
+  type NodeMouseHandler,
+} from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { fromDefinition, type CanvasGraph } from "~/editor/from-definition";
 import { instanceNodeTypes } from "~/editor/node-types";
 import type { InstanceTaskNode } from "~/editor/types";
 
@@ -11,8 +20,47 @@ export interface TaskLive {
   attempt: number;
 }
 
+/** Instance nodes from the graph and live states, keeping what React Flow measured on the previous ones. */
+function buildNodes(
+  graph: CanvasGraph,
+  live: ReadonlyMap<string, TaskLive>,
+  selectedCode: string | null,
+  prev: readonly InstanceTaskNode[],
+): InstanceTaskNode[] {
+  const old = new Map(prev.map((n) => [n.id, n]));
+  return graph.nodes.map((n) => {
+    const l = live.get(n.id);
+    const base: InstanceTaskNode = old.get(n.id) ?? {
+      id: n.id,
+      type: "instanceTask",
+      position: n.position,
+      draggable: false,
+      connectable: false,
+      data: { task: n.data.task, state: null, attempt: null },
+    };
+    return {
+      ...base,
+      selected: n.id === selectedCode,
+      data: { task: n.data.task, state: l?.state ?? null, attempt: l?.attempt ?? null },
+    };
+  });
+}
+
 /** The pinned definition's DAG, read-only, each task coloured by its latest attempt's state. */
-export function InstanceGraph({
+export function InstanceGraph(props: {
+  definition: unknown;
+  live: ReadonlyMap<string, TaskLive>;
+  selectedCode: string | null;
+  onSelect: (code: string) => void;
+}) {
+  return (
+    <ReactFlowProvider>
+      <Graph {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function Graph({
   definition,
   live,
   selectedCode,
@@ -24,42 +72,58 @@ export function InstanceGraph({
   onSelect: (code: string) => void;
 }) {
   const graph = useMemo(() => fromDefinition(definition), [definition]);
-  const nodes = useMemo<InstanceTaskNode[]>(
-    () =>
-      graph.nodes.map((n) => {
-        const l = live.get(n.id);
-        return {
-          id: n.id,
-          type: "instanceTask",
-          position: n.position,
-          selected: n.id === selectedCode,
-          draggable: false,
-          connectable: false,
-          data: { task: n.data.task, state: l?.state ?? null, attempt: l?.attempt ?? null },
-        };
-      }),
-    [graph, live, selectedCode],
+  const [nodes, setNodes] = useState<InstanceTaskNode[]>(() => buildNodes(graph, live, selectedCode, []));
+  useEffect(() => {
+    setNodes((prev) => buildNodes(graph, live, selectedCode, prev));
+  }, [graph, live, selectedCode]);
+  // Controlled nodes must take React Flow's measurements back, or a re-created node stays hidden.
+  const onNodesChange = useCallback(
+    (changes: NodeChange<InstanceTaskNode>[]) =>
+      setNodes((nds) => applyNodeChanges(changes.filter((c) => c.type === "dimensions"), nds)),
+    [],
   );
   const onNodeClick: NodeMouseHandler = (_, node) => onSelect(node.id);
+
+  // Re-fit when the pane changes size (e.g. the log drawer opens beside it).
+  const { fitView } = useReactFlow();
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    let first = true;
+    const ro = new ResizeObserver(() => {
+      if (first) {
+        first = false;
+        return;
+      }
+      void fitView({ padding: 0.2, maxZoom: 1 });
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [fitView]);
+
   return (
-    <ReactFlow
-      nodes={nodes}
-      edges={graph.edges}
-      nodeTypes={instanceNodeTypes}
-      onNodeClick={onNodeClick}
-      nodesDraggable={false}
-      nodesConnectable={false}
-      elementsSelectable={false}
-      edgesFocusable={false}
-      deleteKeyCode={null}
-      zoomOnDoubleClick={false}
-      fitView
-      fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
-      minZoom={0.2}
-      proOptions={{ hideAttribution: true }}
-    >
-      <Background gap={16} color="#e2e8f0" />
-      <Controls showInteractive={false} />
-    </ReactFlow>
+    <div ref={box} className="h-full w-full">
+      <ReactFlow
+        nodes={nodes}
+        edges={graph.edges}
+        nodeTypes={instanceNodeTypes}
+        onNodesChange={onNodesChange}
+        onNodeClick={onNodeClick}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        elementsSelectable={false}
+        edgesFocusable={false}
+        deleteKeyCode={null}
+        zoomOnDoubleClick={false}
+        fitView
+        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+        minZoom={0.2}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={16} color="#e2e8f0" />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
   );
 }

@@ -256,7 +256,7 @@ function LogDrawer({
     <aside
       data-testid="log-viewer"
       aria-label={`Log of ${taskName}`}
-      className="flex w-[min(640px,55vw)] shrink-0 flex-col border-l border-slate-200 bg-white shadow-[-4px_0_12px_-6px_rgba(15,23,42,0.15)]"
+      className="flex w-[min(560px,48vw)] shrink-0 flex-col border-l border-slate-200 bg-white shadow-[-4px_0_12px_-6px_rgba(15,23,42,0.15)]"
     >
       <div className="flex items-center gap-3 border-b border-slate-200 px-4 py-2.5">
         <h2 className="truncate text-sm font-semibold">{taskName}</h2>
