@@ -65,6 +65,10 @@ const instanceState = async (id: string) =>
 function untilState(id: string, ...states: string[]) {
   return waitFor(`instance ${id} to reach ${states.join("/")}`, async () => {
     const s = await instanceState(id);
+    if (s && ["SUCCESS", "FAILURE", "STOP", "PAUSE"].includes(s) && !states.includes(s)) {
+      const tasks = await attempts(id);
+      throw new Error(`instance ended ${s}, expected ${states.join("/")}: ${JSON.stringify(tasks)}`);
+    }
     return s && states.includes(s) ? s : null;
   }, 60_000).catch((err: Error) => {
     throw new Error(`${err.message} (is ${String(states)})\nmaster:\n${master.output().slice(-3000)}\nworker:\n${worker.output().slice(-3000)}`);
@@ -259,5 +263,42 @@ describe("task policies", () => {
     await untilState(instanceId, "SUCCESS");
     expect((await attempts(instanceId)).map((t) => t.state)).toEqual(["SUCCESS", "SUCCESS"]);
     expect(() => execFileSync("test", ["-e", marker])).toThrow();
+  });
+});
+
+describe("parameters", () => {
+  it("an OUT param set by a shell task reaches a downstream python task, with global params and $[time] resolved", async () => {
+    const { instanceId } = await start({
+      name: "params",
+      globalParams: [{ name: "greeting", value: "hello" }, { name: "day", value: "$[yyyyMMdd]" }],
+      tasks: [
+        { code: "produce", name: "produce", type: "shell", params: { script: "echo '${setValue(rows=42)}'" } },
+        {
+          code: "consume",
+          name: "consume",
+          type: "python",
+          params: { script: 'import os\nprint("got ${rows} ${greeting}", os.environ["rows"], len("${day}"))\nassert "${rows}" == "42"' },
+        },
+      ],
+      edges: [{ from: "produce", to: "consume" }],
+    });
+    await untilState(instanceId, "SUCCESS");
+    const [consume] = (await attempts(instanceId)).filter((t) => t.code === "consume");
+    expect(consume?.state).toBe("SUCCESS");
+    const [row] = await res.r.db.select({ out: taskInstance.outParams }).from(taskInstance).where(eq(taskInstance.taskCode, "produce"));
+    expect(row?.out).toEqual({ rows: "42" });
+  });
+
+  it("an unknown ${param} fails the task before it runs, naming the task and the param", async () => {
+    const { instanceId } = await start({
+      name: "unknown-param",
+      tasks: [{ code: "u", name: "uses-missing", type: "shell", params: { script: "echo ${nope}" } }],
+      edges: [],
+    });
+    await untilState(instanceId, "FAILURE");
+    const [row] = await res.r.db.select({ error: taskInstance.error, start: taskInstance.startTime }).from(taskInstance).where(eq(taskInstance.workflowInstanceId, instanceId));
+    expect(row?.error).toMatch(/uses-missing/);
+    expect(row?.error).toMatch(/nope/);
+    expect(row?.start).toBeNull();
   });
 });

@@ -13,6 +13,8 @@ const EnvSchema = z.object({
   SHOAL_COMMAND_CONCURRENCY: z.coerce.number().int().min(1).default(16),
   /** Task events applied in parallel (serialised per instance by its runner). */
   SHOAL_EVENT_CONCURRENCY: z.coerce.number().int().min(1).default(64),
+  /** IANA time zone for $[yyyyMMdd]-style params; defaults to the machine's zone. */
+  SHOAL_TIME_ZONE: z.string().optional(),
   /** A PENDING command older than this is re-enqueued by the sweeper. */
   SHOAL_COMMAND_SWEEP_SECONDS: z.coerce.number().min(1).default(3),
 });

@@ -16,6 +16,7 @@ const resources = createResources({
   redisUrl: env.REDIS_URL,
   prefix: env.SHOAL_REDIS_PREFIX,
   masterId: env.masterId,
+  timeZone: env.SHOAL_TIME_ZONE,
   log,
 });
 const { r } = resources;

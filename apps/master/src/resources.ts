@@ -12,6 +12,8 @@ export interface MasterResources {
   connection: ConnectionOptions;
   queues: Queues;
   names: RedisNames;
+  /** IANA zone that $[time] expressions are computed in. */
+  timeZone: string;
   log: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -30,6 +32,7 @@ export function createResources(cfg: {
   redisUrl: string;
   prefix: string;
   masterId: string;
+  timeZone?: string;
   log: MasterResources["log"];
 }): { r: MasterResources; close(): Promise<void> } {
   const dbHandle = createDb(cfg.databaseUrl, { max: 10, appName: `shoal-master-${cfg.masterId}` });
@@ -43,6 +46,7 @@ export function createResources(cfg: {
     connection,
     queues,
     names: redisNames(cfg.prefix),
+    timeZone: cfg.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     log: cfg.log,
   };
   return {

@@ -3,7 +3,11 @@ import {
   dispatchPriority,
   downstreamClosure,
   isTaskActive,
+  isTaskSuccess,
   isWorkflowActive,
+  mergeParams,
+  resolveTaskParams,
+  systemParams,
   readiness,
   transitionTask,
   transitionWorkflow,
@@ -387,11 +391,18 @@ export class InstanceRunner {
         });
         continue;
       }
+      const resolved = this.resolveParams(task);
+      if (!resolved.ok) {
+        // Fails before it runs, naming the task and the param; the DAG moves on per failure strategy.
+        walked = true;
+        await this.applyTask(tx, events, row, { type: "failed", exitCode: null }, { error: resolved.error, endTime: new Date() });
+        continue;
+      }
       const res = await this.applyTask(tx, events, row, { type: "dispatched" }, { waitReason: null });
       if (!res.ok) continue;
       jobs.push({
         group: task.workerGroup,
-        job: this.taskJob(this.latest.get(row.taskCode)!, task),
+        job: this.taskJob(this.latest.get(row.taskCode)!, task, resolved.value),
         priority: dispatchPriority(this.instance.priority, task.priority),
       });
     }
@@ -439,7 +450,39 @@ export class InstanceRunner {
     });
   }
 
-  private taskJob(row: TaskInstanceRow, task: TaskDefinition): TaskJob {
+  /**
+   * Params with DolphinScheduler's precedence (startup > local > upstream OUT > global > system), then
+   * `${name}` and `$[time]` substituted into the task's params against the schedule time.
+   */
+  private resolveParams(task: TaskDefinition): { ok: true; value: { params: Record<string, unknown>; vars: Record<string, string> } } | { ok: false; error: string } {
+    const baseTime = this.instance.scheduleTime ?? this.instance.startTime ?? new Date();
+    const system = systemParams(baseTime, this.r.timeZone);
+    if (!system.ok) return { ok: false, error: `task "${task.name}": ${system.error.message}` };
+    const upstream = [...upstreamClosure(this.dag, [task.code])]
+      .map((code) => this.latest.get(code))
+      .filter((row): row is TaskInstanceRow => !!row && isTaskSuccess(row.state) && !!row.outParams && row.taskCode !== task.code)
+      .sort((a, b) => (a.endTime?.getTime() ?? 0) - (b.endTime?.getTime() ?? 0))
+      .flatMap((row) => Object.entries(row.outParams!).map(([name, value]) => ({ name, value })));
+    const vars = mergeParams({
+      system: system.value,
+      global: this.definition.globalParams,
+      upstreamOut: upstream,
+      local: task.localParams,
+      startup: this.instance.options.paramOverrides ?? {},
+    });
+    const params = resolveTaskParams(task.params, { params: vars, baseTime, timeZone: this.r.timeZone });
+    if (!params.ok) {
+      const e = params.error;
+      const where = "field" in e && e.field ? ` (${e.field})` : "";
+      return { ok: false, error: `task "${task.name}"${where}: ${e.message}` };
+    }
+    return { ok: true, value: { params: params.value, vars } };
+  }
+
+  private taskJob(row: TaskInstanceRow, task: TaskDefinition, resolved: { params: Record<string, unknown>; vars: Record<string, string> }): TaskJob {
+    const env: Record<string, string> = {};
+    // Params also reach the process as environment variables, where the name allows it.
+    for (const [name, value] of Object.entries(resolved.vars)) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) env[name] = value;
     return {
       taskInstanceId: row.id,
       instanceId: this.instance.id,
@@ -450,8 +493,9 @@ export class InstanceRunner {
       taskName: task.name,
       taskType: task.type,
       attempt: row.attempt,
-      params: task.params,
+      params: resolved.params,
       env: {
+        ...env,
         SHOAL_TASK_KEY: `${this.instance.id}:${task.code}:${row.attempt}`,
         SHOAL_INSTANCE_ID: this.instance.id,
         SHOAL_TASK_CODE: task.code,

@@ -166,6 +166,9 @@ export function systemParams(baseTime: BaseTime, timeZone: string): Result<Recor
 
 // ---------------------------------------------------------------------------------------------
 
+/** What `${...}` must hold to be a parameter reference; anything else is left to the script. */
+const PARAM_REFERENCE = /^\s*[A-Za-z_][A-Za-z0-9_.]*\s*$/;
+
 class ParamFailure extends Error {
   constructor(readonly error: ParamError) {
     super(error.message);
@@ -193,12 +196,12 @@ class Resolver {
       const open = text[dollar + 1];
       const close = open === "{" ? "}" : open === "[" ? "]" : undefined;
       const end = close === undefined ? -1 : text.indexOf(close, dollar + 2);
-      if (end < 0) {
-        // Not a placeholder: keep the `$` and go on after it.
+      const body = end < 0 ? "" : text.slice(dollar + 2, end);
+      if (end < 0 || (open === "{" && !PARAM_REFERENCE.test(body))) {
+        // Not a placeholder (or shell syntax like `${x:-y}`, `${setValue(k=v)}`): keep the `$` and go on.
         out += text.slice(i, dollar + 1);
         i = dollar + 1;
       } else {
-        const body = text.slice(dollar + 2, end);
         out += text.slice(i, dollar) + (open === "{" ? this.param(body) : this.time(body));
         i = end + 1;
       }
