@@ -1,11 +1,18 @@
 import { connect, createProject, createWorkflow, dropTask } from "./fixtures/editor";
 import { expect, test } from "./fixtures/auth";
 
-test("saving a workflow with a cycle is refused and the editor names the tasks on the cycle", async ({ page }) => {
+test("saving a workflow with a cycle is refused and the editor names the tasks on the cycle", async ({
+  page,
+}) => {
   await createProject(page);
   const workflow = await createWorkflow(page);
 
-  const shell = (code: string, name: string) => ({ code, name, type: "shell", params: { script: `echo ${name}` } });
+  const shell = (code: string, name: string) => ({
+    code,
+    name,
+    type: "shell",
+    params: { script: `echo ${name}` },
+  });
   const definition = {
     name: workflow,
     tasks: [shell("x1", "extract"), shell("x2", "transform"), shell("x3", "load")],
@@ -18,7 +25,8 @@ test("saving a workflow with a cycle is refused and the editor names the tasks o
   await page.getByTestId("import-json").click();
   await page.getByTestId("import-textarea").fill(JSON.stringify(definition, null, 2));
   await page.getByTestId("import-apply").click();
-  for (const name of ["extract", "transform", "load"]) await expect(page.getByTestId(`task-node-${name}`)).toBeVisible();
+  for (const name of ["extract", "transform", "load"])
+    await expect(page.getByTestId(`task-node-${name}`)).toBeVisible();
   await expect(page.locator(".react-flow__edge")).toHaveCount(3);
 
   await page.getByTestId("save-button").click();
@@ -26,7 +34,9 @@ test("saving a workflow with a cycle is refused and the editor names the tasks o
   await expect(errors).toBeVisible();
   await expect(errors).toContainText("cycle between tasks");
   for (const name of ["extract", "transform", "load"]) await expect(errors).toContainText(name);
-  await expect(errors).toContainText(/(extract|transform|load) → (extract|transform|load) → (extract|transform|load) → /);
+  await expect(errors).toContainText(
+    /(extract|transform|load) → (extract|transform|load) → (extract|transform|load) → /,
+  );
   // Nothing was saved.
   await expect(page.getByTestId("version-badge")).toHaveText("draft");
 });

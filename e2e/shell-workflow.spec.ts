@@ -1,4 +1,11 @@
-import { connect, createProject, createWorkflow, dropTask, save, setScript } from "./fixtures/editor";
+import {
+  connect,
+  createProject,
+  createWorkflow,
+  dropTask,
+  save,
+  setScript,
+} from "./fixtures/editor";
 import { expect, test } from "./fixtures/auth";
 import type { Page } from "@playwright/test";
 
@@ -36,9 +43,15 @@ test("draw three shell tasks, run them and watch them succeed live", async ({ pa
   // Everything below arrives over the instance subscription: no reload.
   let reloaded = false;
   page.on("load", () => (reloaded = true));
-  await expect(page.getByTestId("task-node-a")).toHaveAttribute("data-state", "SUCCESS", { timeout: 30_000 });
-  await expect(page.getByTestId("task-node-b")).toHaveAttribute("data-state", "SUCCESS", { timeout: 30_000 });
-  await expect(page.getByTestId("task-node-c")).toHaveAttribute("data-state", "SUCCESS", { timeout: 30_000 });
+  await expect(page.getByTestId("task-node-a")).toHaveAttribute("data-state", "SUCCESS", {
+    timeout: 30_000,
+  });
+  await expect(page.getByTestId("task-node-b")).toHaveAttribute("data-state", "SUCCESS", {
+    timeout: 30_000,
+  });
+  await expect(page.getByTestId("task-node-c")).toHaveAttribute("data-state", "SUCCESS", {
+    timeout: 30_000,
+  });
   await expect(page.getByTestId("instance-state")).toHaveText("SUCCESS", { timeout: 30_000 });
   await expect(page.getByTestId("task-row-b")).toHaveAttribute("data-state", "SUCCESS");
 
@@ -54,7 +67,9 @@ test("a failing task fails the instance and its log shows the exit code", async 
   await drawWorkflow(page, "echo about-to-fail; exit 3");
   await run(page);
 
-  await expect(page.getByTestId("task-node-c")).toHaveAttribute("data-state", "FAILURE", { timeout: 30_000 });
+  await expect(page.getByTestId("task-node-c")).toHaveAttribute("data-state", "FAILURE", {
+    timeout: 30_000,
+  });
   await expect(page.getByTestId("instance-state")).toHaveText("FAILURE", { timeout: 30_000 });
 
   await page.getByTestId("task-row-c").click();

@@ -21,7 +21,9 @@ export function env(): Env {
   // eslint-disable-next-line no-restricted-properties -- the one place that reads process.env
   const parsed = EnvSchema.safeParse(process.env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    const problems = parsed.error.issues
+      .map((i) => `  ${i.path.join(".")}: ${i.message}`)
+      .join("\n");
     throw new Error(`Invalid environment for @shoal/web:\n${problems}`);
   }
   cached = parsed.data;

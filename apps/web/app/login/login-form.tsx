@@ -27,7 +27,11 @@ export function LoginForm() {
   }, [status.data?.user, router]);
 
   if (status.isPending) {
-    return <div className="rounded-xl border border-slate-200 bg-white p-6 text-sm text-slate-500">Loading…</div>;
+    return (
+      <div className="rounded-xl border border-slate-200 bg-white p-6 text-sm text-slate-500">
+        Loading…
+      </div>
+    );
   }
   if (status.isError) {
     return <ErrorText>Could not reach the server: {status.error.message}</ErrorText>;
@@ -41,9 +45,14 @@ export function LoginForm() {
   };
 
   return (
-    <form onSubmit={submit} className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+    <form
+      onSubmit={submit}
+      className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+    >
       <div>
-        <h1 className="text-lg font-semibold">{needsSetup ? "Create the admin account" : "Sign in"}</h1>
+        <h1 className="text-lg font-semibold">
+          {needsSetup ? "Create the admin account" : "Sign in"}
+        </h1>
         <p className="mt-1 text-sm text-slate-500">
           {needsSetup
             ? "This is a fresh Shoal. The first account administers every project."

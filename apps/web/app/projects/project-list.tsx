@@ -47,7 +47,9 @@ export function ProjectList() {
                 className="block h-full rounded-xl border border-slate-200 bg-white p-5 shadow-xs transition hover:border-sky-400 hover:shadow-sm"
               >
                 <h2 className="truncate font-semibold">{p.name}</h2>
-                <p className="mt-1 line-clamp-2 min-h-10 text-sm text-slate-500">{p.description || "No description"}</p>
+                <p className="mt-1 line-clamp-2 min-h-10 text-sm text-slate-500">
+                  {p.description || "No description"}
+                </p>
                 <ProjectStats project={p} />
               </Link>
             </li>
@@ -58,7 +60,11 @@ export function ProjectList() {
   );
 }
 
-function ProjectStats({ project }: { project: { workflowCount: number; runningCount: number; failedLast24h: number } }) {
+function ProjectStats({
+  project,
+}: {
+  project: { workflowCount: number; runningCount: number; failedLast24h: number };
+}) {
   return (
     <dl className="mt-4 flex gap-4 border-t border-slate-100 pt-3 text-xs text-slate-500">
       <div className="flex gap-1">
@@ -66,13 +72,21 @@ function ProjectStats({ project }: { project: { workflowCount: number; runningCo
         <dt>workflows</dt>
       </div>
       <div className="flex gap-1">
-        <dd className={project.runningCount ? "font-semibold text-blue-700" : "font-semibold text-slate-800"}>
+        <dd
+          className={
+            project.runningCount ? "font-semibold text-blue-700" : "font-semibold text-slate-800"
+          }
+        >
           {project.runningCount}
         </dd>
         <dt>running</dt>
       </div>
       <div className="flex gap-1">
-        <dd className={project.failedLast24h ? "font-semibold text-red-600" : "font-semibold text-slate-800"}>
+        <dd
+          className={
+            project.failedLast24h ? "font-semibold text-red-600" : "font-semibold text-slate-800"
+          }
+        >
           {project.failedLast24h}
         </dd>
         <dt>failed in 24 h</dt>
@@ -106,10 +120,22 @@ function CreateProjectForm({ onCancel }: { onCancel: () => void }) {
       className="mb-6 grid gap-4 rounded-xl border border-slate-200 bg-white p-5 shadow-xs sm:grid-cols-[1fr_2fr_auto]"
     >
       <Field label="Project name">
-        <input required autoFocus name="name" value={name} onChange={(e) => setName(e.target.value)} className={inputClass} />
+        <input
+          required
+          autoFocus
+          name="name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          className={inputClass}
+        />
       </Field>
       <Field label="Description">
-        <input name="description" value={description} onChange={(e) => setDescription(e.target.value)} className={inputClass} />
+        <input
+          name="description"
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          className={inputClass}
+        />
       </Field>
       <div className="flex items-end gap-2">
         <Button type="submit" variant="primary" disabled={create.isPending}>

@@ -39,7 +39,10 @@ function Sidebar() {
   const params = useParams();
   const pathname = usePathname();
   const projectId = param(params.p);
-  const project = useQuery({ ...trpc.project.byId.queryOptions({ projectId: projectId ?? "" }), enabled: !!projectId });
+  const project = useQuery({
+    ...trpc.project.byId.queryOptions({ projectId: projectId ?? "" }),
+    enabled: !!projectId,
+  });
 
   const item = (href: string, label: string, icon: ReactNode) => {
     const active = pathname === href || pathname.startsWith(`${href}/`);
@@ -49,7 +52,9 @@ function Sidebar() {
         aria-current={active ? "page" : undefined}
         className={cn(
           "flex items-center gap-2 rounded-md px-2.5 py-1.5 text-sm",
-          active ? "bg-slate-800 text-white" : "text-slate-300 hover:bg-slate-800/60 hover:text-white",
+          active
+            ? "bg-slate-800 text-white"
+            : "text-slate-300 hover:bg-slate-800/60 hover:text-white",
         )}
       >
         {icon}
@@ -59,8 +64,14 @@ function Sidebar() {
   };
 
   return (
-    <nav aria-label="Main" className="flex w-56 shrink-0 flex-col gap-6 bg-slate-900 px-3 py-4 text-slate-200">
-      <Link href="/projects" className="flex items-center gap-2 px-2 text-lg font-semibold tracking-tight text-white">
+    <nav
+      aria-label="Main"
+      className="flex w-56 shrink-0 flex-col gap-6 bg-slate-900 px-3 py-4 text-slate-200"
+    >
+      <Link
+        href="/projects"
+        className="flex items-center gap-2 px-2 text-lg font-semibold tracking-tight text-white"
+      >
         <svg viewBox="0 0 32 32" className="size-6 text-sky-400" aria-hidden>
           <circle cx="8" cy="16" r="4" fill="currentColor" />
           <circle cx="24" cy="8" r="4" fill="currentColor" opacity="0.7" />
@@ -72,7 +83,10 @@ function Sidebar() {
       <div className="space-y-1">{item("/projects", "Projects", <IconGrid />)}</div>
       {projectId && (
         <div className="space-y-1">
-          <p className="truncate px-2.5 text-xs font-medium uppercase tracking-wide text-slate-500" title={project.data?.name}>
+          <p
+            className="truncate px-2.5 text-xs font-medium uppercase tracking-wide text-slate-500"
+            title={project.data?.name}
+          >
             {project.data?.name ?? "Project"}
           </p>
           {item(`/projects/${projectId}/workflows`, "Workflows", <IconFlow />)}
@@ -120,13 +134,21 @@ function Breadcrumbs() {
   const projectId = param(params.p);
   const workflowId = param(params.w);
   const instanceId = param(params.i);
-  const project = useQuery({ ...trpc.project.byId.queryOptions({ projectId: projectId ?? "" }), enabled: !!projectId });
+  const project = useQuery({
+    ...trpc.project.byId.queryOptions({ projectId: projectId ?? "" }),
+    enabled: !!projectId,
+  });
   const workflow = useQuery({
-    ...trpc.workflow.byId.queryOptions({ projectId: projectId ?? "", workflowId: workflowId ?? "" }),
+    ...trpc.workflow.byId.queryOptions({
+      projectId: projectId ?? "",
+      workflowId: workflowId ?? "",
+    }),
     enabled: !!projectId && !!workflowId,
   });
 
-  const crumbs: Array<{ href?: string; label: string }> = [{ href: "/projects", label: "Projects" }];
+  const crumbs: Array<{ href?: string; label: string }> = [
+    { href: "/projects", label: "Projects" },
+  ];
   if (projectId) {
     crumbs.push({ href: `/projects/${projectId}/workflows`, label: project.data?.name ?? "…" });
     if (pathname.includes("/workflows")) {
@@ -150,7 +172,10 @@ function Breadcrumbs() {
                   {c.label}
                 </Link>
               ) : (
-                <span aria-current={last ? "page" : undefined} className="truncate font-medium text-slate-900">
+                <span
+                  aria-current={last ? "page" : undefined}
+                  className="truncate font-medium text-slate-900"
+                >
                   {c.label}
                 </span>
               )}

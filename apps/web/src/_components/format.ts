@@ -10,7 +10,13 @@ export function formatTime(v: When): string {
   const sameDay = d.toDateString() === now.toDateString();
   return sameDay
     ? d.toLocaleTimeString(undefined, { hour12: false })
-    : d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+    : d.toLocaleString(undefined, {
+        month: "short",
+        day: "numeric",
+        hour: "2-digit",
+        minute: "2-digit",
+        hour12: false,
+      });
 }
 
 /** "850 ms", "12.3 s", "4m 05s", "2h 03m". `end` defaults to now for running things. */

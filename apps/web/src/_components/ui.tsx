@@ -30,7 +30,15 @@ export function Button({
   );
 }
 
-export function Field({ label, hint, children }: { label: string; hint?: ReactNode; children: ReactNode }) {
+export function Field({
+  label,
+  hint,
+  children,
+}: {
+  label: string;
+  hint?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <label className="block">
       <span className="mb-1 block text-xs font-medium text-slate-600">{label}</span>
@@ -42,7 +50,11 @@ export function Field({ label, hint, children }: { label: string; hint?: ReactNo
 
 export function ErrorText({ children, testId }: { children: ReactNode; testId?: string }) {
   return (
-    <p role="alert" data-testid={testId} className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200">
+    <p
+      role="alert"
+      data-testid={testId}
+      className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200"
+    >
       {children}
     </p>
   );
@@ -57,7 +69,15 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-export function PageHeader({ title, actions, children }: { title: ReactNode; actions?: ReactNode; children?: ReactNode }) {
+export function PageHeader({
+  title,
+  actions,
+  children,
+}: {
+  title: ReactNode;
+  actions?: ReactNode;
+  children?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div>
@@ -71,7 +91,12 @@ export function PageHeader({ title, actions, children }: { title: ReactNode; act
 
 export function Spinner({ className }: { className?: string }) {
   return (
-    <svg viewBox="0 0 16 16" className={cn("size-4 motion-safe:animate-spin", className)} fill="none" aria-hidden>
+    <svg
+      viewBox="0 0 16 16"
+      className={cn("size-4 motion-safe:animate-spin", className)}
+      fill="none"
+      aria-hidden
+    >
       <circle cx="8" cy="8" r="6" stroke="currentColor" strokeOpacity="0.25" strokeWidth="2" />
       <path d="M14 8a6 6 0 0 0-6-6" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
     </svg>

@@ -1,6 +1,13 @@
 "use client";
 
-import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection } from "@xyflow/react";
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+} from "@xyflow/react";
 import { useCallback, useEffect, useRef, type DragEvent } from "react";
 import { editorNodeTypes } from "./node-types";
 import { DRAG_MIME } from "./palette";
@@ -48,7 +55,12 @@ export function Canvas() {
   const onConnect = useCallback((c: Connection) => void connect(c), [connect]);
 
   return (
-    <div data-testid="canvas" className="relative h-full w-full" onDragOver={onDragOver} onDrop={onDrop}>
+    <div
+      data-testid="canvas"
+      className="relative h-full w-full"
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
       <ReactFlow
         nodes={nodes}
         edges={edges}

@@ -42,7 +42,11 @@ export function EditorErrors() {
           return (
             <li key={i} data-issue-code={issue.code} className="px-3 py-2 text-red-700">
               {onCanvas ? (
-                <button type="button" className="text-left hover:underline" onClick={() => selectTask(issue.taskCode!)}>
+                <button
+                  type="button"
+                  className="text-left hover:underline"
+                  onClick={() => selectTask(issue.taskCode!)}
+                >
                   {issue.message}
                 </button>
               ) : (
@@ -72,7 +76,12 @@ export function CanvasMessageBar() {
       }
     >
       <span>{message.text}</span>
-      <button type="button" aria-label="Dismiss" className="opacity-60 hover:opacity-100" onClick={() => setMessage(null)}>
+      <button
+        type="button"
+        aria-label="Dismiss"
+        className="opacity-60 hover:opacity-100"
+        onClick={() => setMessage(null)}
+      >
         ×
       </button>
     </div>

@@ -20,7 +20,13 @@ function issuesOf(error: unknown): ValidationIssue[] | null {
 }
 
 /** The workflow editor: palette, canvas, task panel and toolbar, for one workflow of one project. */
-export function WorkflowEditor({ projectId, workflowId }: { projectId: string; workflowId: string }) {
+export function WorkflowEditor({
+  projectId,
+  workflowId,
+}: {
+  projectId: string;
+  workflowId: string;
+}) {
   const trpc = useTRPC();
   const workflow = useQuery({
     ...trpc.workflow.byId.queryOptions({ projectId, workflowId }),
@@ -63,7 +69,15 @@ export function WorkflowEditor({ projectId, workflowId }: { projectId: string; w
   );
 }
 
-function Toolbar({ projectId, workflowId, name }: { projectId: string; workflowId: string; name: string }) {
+function Toolbar({
+  projectId,
+  workflowId,
+  name,
+}: {
+  projectId: string;
+  workflowId: string;
+  name: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -83,7 +97,11 @@ function Toolbar({ projectId, workflowId, name }: { projectId: string; workflowI
     const definition = { ...currentDefinition(), name };
     const store = useEditorStore.getState();
     try {
-      const { version: saved } = await saveMutation.mutateAsync({ projectId, workflowId, definition });
+      const { version: saved } = await saveMutation.mutateAsync({
+        projectId,
+        workflowId,
+        definition,
+      });
       store.saved(saved);
       void queryClient.invalidateQueries({ queryKey: trpc.workflow.list.queryKey({ projectId }) });
       return saved;
@@ -105,7 +123,9 @@ function Toolbar({ projectId, workflowId, name }: { projectId: string; workflowI
       const { instanceId } = await runMutation.mutateAsync({ projectId, workflowId });
       if (instanceId) router.push(`/projects/${projectId}/instances/${instanceId}`);
       else {
-        setRunNote("Run requested; no master has picked it up yet. It will appear under Instances.");
+        setRunNote(
+          "Run requested; no master has picked it up yet. It will appear under Instances.",
+        );
         router.push(`/projects/${projectId}/instances`);
       }
     } catch (error) {
@@ -158,7 +178,12 @@ function Toolbar({ projectId, workflowId, name }: { projectId: string; workflowI
       )}
       {runNote && <span className="text-xs text-slate-500">{runNote}</span>}
       <div className="ml-auto flex items-center gap-2">
-        <Button variant="ghost" onClick={relayout} disabled={taskCount === 0} title="Arrange tasks left to right">
+        <Button
+          variant="ghost"
+          onClick={relayout}
+          disabled={taskCount === 0}
+          title="Arrange tasks left to right"
+        >
           Layout
         </Button>
         <Button
@@ -176,11 +201,21 @@ function Toolbar({ projectId, workflowId, name }: { projectId: string; workflowI
         <Button
           variant="ghost"
           data-testid="export-json"
-          onClick={() => setDialog({ mode: "export", text: JSON.stringify({ ...currentDefinition(), name }, null, 2) })}
+          onClick={() =>
+            setDialog({
+              mode: "export",
+              text: JSON.stringify({ ...currentDefinition(), name }, null, 2),
+            })
+          }
         >
           Export
         </Button>
-        <Button data-testid="save-button" onClick={() => void save()} disabled={busy} title="Save (Ctrl-S)">
+        <Button
+          data-testid="save-button"
+          onClick={() => void save()}
+          disabled={busy}
+          title="Save (Ctrl-S)"
+        >
           {saveMutation.isPending && <Spinner className="size-3.5" />}
           Save
         </Button>
@@ -214,4 +249,3 @@ function PlayIcon() {
     </svg>
   );
 }
-

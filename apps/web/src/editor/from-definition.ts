@@ -1,12 +1,14 @@
-import { MarkerType } from "@xyflow/react";
+import type { MarkerType } from "@xyflow/react";
 import { PRIORITIES, type Param, type Priority, type TaskDefinition } from "@shoal/core";
 import { newTaskCode } from "./codes";
 import { autoLayout } from "./layout";
 import type { DagEdge, TaskNode, WorkflowMeta } from "./types";
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown, fallback: string) => (typeof v === "string" ? v : fallback);
-const int = (v: unknown, fallback: number) => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
+const int = (v: unknown, fallback: number) =>
+  typeof v === "number" && Number.isFinite(v) ? v : fallback;
 
 /**
  * Fills a task's optional fields with the format's defaults without validating anything: the editor must
@@ -20,7 +22,8 @@ export function normalizeTask(raw: unknown, taken: Set<string>): TaskDefinition 
   const timeout = rawTimeout
     ? {
         seconds: int(rawTimeout.seconds, 60),
-        strategy: (["warn", "fail", "warnfail"] as const).find((s) => s === rawTimeout.strategy) ?? "fail",
+        strategy:
+          (["warn", "fail", "warnfail"] as const).find((s) => s === rawTimeout.strategy) ?? "fail",
       }
     : null;
   return {
@@ -30,7 +33,9 @@ export function normalizeTask(raw: unknown, taken: Set<string>): TaskDefinition 
     type: str(t.type, "shell"),
     params: isObj(t.params) ? { ...t.params } : {},
     workerGroup: str(t.workerGroup, "default"),
-    priority: (PRIORITIES as readonly string[]).includes(t.priority as string) ? (t.priority as Priority) : "MEDIUM",
+    priority: (PRIORITIES as readonly string[]).includes(t.priority as string)
+      ? (t.priority as Priority)
+      : "MEDIUM",
     retries: int(t.retries, 0),
     retryIntervalSeconds: int(t.retryIntervalSeconds, 0),
     timeout,
@@ -50,7 +55,7 @@ export function makeEdge(from: string, to: string): DagEdge {
     source: from,
     target: to,
     type: "smoothstep",
-    markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
+    markerEnd: { type: "arrowclosed" as MarkerType.ArrowClosed, width: 18, height: 18 },
   };
 }
 
@@ -78,7 +83,9 @@ export function fromDefinition(input: unknown): CanvasGraph {
 
   const nodes: TaskNode[] = tasks.map((task) => {
     const p = layout[task.code];
-    const position = isObj(p) ? { x: int(p.x, 0), y: int(p.y, 0) } : (auto.get(task.code) ?? { x: 0, y: 0 });
+    const position = isObj(p)
+      ? { x: int(p.x, 0), y: int(p.y, 0) }
+      : (auto.get(task.code) ?? { x: 0, y: 0 });
     return { id: task.code, type: "task", position, data: { task } };
   });
   const seen = new Set<string>();

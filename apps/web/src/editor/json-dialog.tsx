@@ -36,7 +36,11 @@ export function JsonDialog({
       setError(`Not valid JSON: ${(e as Error).message}`);
       return;
     }
-    if (typeof value !== "object" || value === null || !Array.isArray((value as { tasks?: unknown }).tasks)) {
+    if (
+      typeof value !== "object" ||
+      value === null ||
+      !Array.isArray((value as { tasks?: unknown }).tasks)
+    ) {
       setError('Expected a workflow definition: an object with a "tasks" array (and "edges").');
       return;
     }

@@ -18,16 +18,26 @@ export function autoLayout(
   const width = opts.width ?? NODE_WIDTH;
   const height = opts.height ?? NODE_HEIGHT;
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: "LR", ranksep: opts.rankSep ?? 80, nodesep: opts.nodeSep ?? 32, marginx: 20, marginy: 20 });
+  g.setGraph({
+    rankdir: "LR",
+    ranksep: opts.rankSep ?? 80,
+    nodesep: opts.nodeSep ?? 32,
+    marginx: 20,
+    marginy: 20,
+  });
   g.setDefaultEdgeLabel(() => ({}));
   const known = new Set(codes);
   for (const code of codes) g.setNode(code, { width, height });
-  for (const e of edges) if (known.has(e.from) && known.has(e.to) && e.from !== e.to) g.setEdge(e.from, e.to);
+  for (const e of edges)
+    if (known.has(e.from) && known.has(e.to) && e.from !== e.to) g.setEdge(e.from, e.to);
   dagre.layout(g);
   const out = new Map<string, XY>();
   for (const code of codes) {
     const n = g.node(code) as { x: number; y: number } | undefined;
-    out.set(code, n ? { x: Math.round(n.x - width / 2), y: Math.round(n.y - height / 2) } : { x: 0, y: 0 });
+    out.set(
+      code,
+      n ? { x: Math.round(n.x - width / 2), y: Math.round(n.y - height / 2) } : { x: 0, y: 0 },
+    );
   }
   return out;
 }

@@ -9,14 +9,19 @@ import { NODE_HEIGHT, NODE_WIDTH } from "./types";
 
 export const DRAG_MIME = "application/x-shoal-task-type";
 
-const CATEGORY_LABELS: Record<string, string> = { general: "General", logic: "Logic", data: "Data" };
+const CATEGORY_LABELS: Record<string, string> = {
+  general: "General",
+  logic: "Logic",
+  data: "Data",
+};
 
 /** Task types from the core registry, grouped by category; drag one onto the canvas, or double-click it. */
 export function Palette() {
   const addTask = useEditorStore((s) => s.addTask);
   const { screenToFlowPosition } = useReactFlow();
   const groups = new Map<string, TaskTypeDefinition[]>();
-  for (const t of Object.values(TASK_TYPES)) groups.set(t.category, [...(groups.get(t.category) ?? []), t]);
+  for (const t of Object.values(TASK_TYPES))
+    groups.set(t.category, [...(groups.get(t.category) ?? []), t]);
 
   const onDragStart = (e: DragEvent, type: string) => {
     e.dataTransfer.setData(DRAG_MIME, type);
@@ -34,7 +39,10 @@ export function Palette() {
   };
 
   return (
-    <aside aria-label="Task types" className="flex w-48 shrink-0 flex-col gap-4 overflow-y-auto border-r border-slate-200 bg-white p-3">
+    <aside
+      aria-label="Task types"
+      className="flex w-48 shrink-0 flex-col gap-4 overflow-y-auto border-r border-slate-200 bg-white p-3"
+    >
       {[...groups.entries()].map(([category, types]) => (
         <section key={category}>
           <h2 className="mb-2 px-1 text-xs font-medium uppercase tracking-wide text-slate-500">
@@ -68,8 +76,8 @@ export function Palette() {
         </section>
       ))}
       <p className="mt-auto px-1 text-xs leading-relaxed text-slate-400">
-        Connect tasks by dragging from the right handle of one to the left handle of another. Delete removes the
-        selection; Ctrl-S saves.
+        Connect tasks by dragging from the right handle of one to the left handle of another. Delete
+        removes the selection; Ctrl-S saves.
       </p>
     </aside>
   );

@@ -5,7 +5,12 @@ import { useId } from "react";
 import { cn } from "~/_components/cn";
 import { inputClass } from "~/_components/ui";
 
-type Def = { type: string; innerType?: ZodLike; shape?: Record<string, ZodLike>; entries?: Record<string, string> };
+type Def = {
+  type: string;
+  innerType?: ZodLike;
+  shape?: Record<string, ZodLike>;
+  entries?: Record<string, string>;
+};
 type ZodLike = { _zod: { def: Def; bag?: { maxLength?: number } }; description?: string };
 
 /** Strips optional/default/nullable wrappers; reports whether the field may be left empty. */
@@ -14,7 +19,13 @@ function unwrap(schema: ZodLike): { inner: ZodLike; optional: boolean } {
   let optional = false;
   for (let i = 0; i < 10; i++) {
     const d = s._zod.def;
-    if ((d.type === "optional" || d.type === "default" || d.type === "nullable" || d.type === "prefault") && d.innerType) {
+    if (
+      (d.type === "optional" ||
+        d.type === "default" ||
+        d.type === "nullable" ||
+        d.type === "prefault") &&
+      d.innerType
+    ) {
       if (d.type !== "nullable") optional = true;
       s = d.innerType;
     } else break;
@@ -34,7 +45,7 @@ export interface ParamField {
 
 /** The editable fields of a task type's params, derived from its zod schema (so new types need no UI code). */
 export function paramFields(taskType: TaskTypeDefinition): ParamField[] {
-  const root = unwrap(taskType.paramsSchema as unknown as ZodLike).inner;
+  const root = unwrap(taskType.paramsSchema).inner;
   const shape = root._zod.def.type === "object" ? root._zod.def.shape : undefined;
   if (!shape) return [{ key: "", kind: "json", optional: false }];
   return Object.entries(shape).map(([key, schema]) => {
@@ -52,7 +63,13 @@ export function paramFields(taskType: TaskTypeDefinition): ParamField[] {
       case "boolean":
         return { key, kind: "boolean", optional, description };
       case "enum":
-        return { key, kind: "enum", options: Object.values(inner._zod.def.entries ?? {}), optional, description };
+        return {
+          key,
+          kind: "enum",
+          options: Object.values(inner._zod.def.entries ?? {}),
+          optional,
+          description,
+        };
       default:
         return { key, kind: "json", optional, description };
     }
@@ -64,7 +81,10 @@ function fieldTestId(key: string): string {
 }
 
 function humanize(key: string): string {
-  return key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/[_-]/g, " ").replace(/^./, (c) => c.toUpperCase());
+  return key
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .replace(/[_-]/g, " ")
+    .replace(/^./, (c) => c.toUpperCase());
 }
 
 /** Form for a task's params, with the type schema's messages shown under the fields they concern. */
@@ -127,7 +147,9 @@ export function ParamsForm({
                 data-testid={fieldTestId(f.key)}
                 className={inputClass}
                 value={typeof value === "string" ? value : ""}
-                onChange={(e) => set(f.key, f.optional && e.target.value === "" ? undefined : e.target.value)}
+                onChange={(e) =>
+                  set(f.key, f.optional && e.target.value === "" ? undefined : e.target.value)
+                }
               />
             );
             break;
@@ -139,7 +161,9 @@ export function ParamsForm({
                 data-testid={fieldTestId(f.key)}
                 className={inputClass}
                 value={typeof value === "number" ? value : ""}
-                onChange={(e) => set(f.key, e.target.value === "" ? undefined : Number(e.target.value))}
+                onChange={(e) =>
+                  set(f.key, e.target.value === "" ? undefined : Number(e.target.value))
+                }
               />
             );
             break;
@@ -179,7 +203,9 @@ export function ParamsForm({
                 id={inputId}
                 testId={fieldTestId(f.key || "json")}
                 value={f.key ? value : params}
-                onChange={(v) => (f.key ? set(f.key, v) : onChange((v as Record<string, unknown>) ?? {}))}
+                onChange={(v) =>
+                  f.key ? set(f.key, v) : onChange((v as Record<string, unknown>) ?? {})
+                }
               />
             );
             break;
@@ -201,7 +227,17 @@ export function ParamsForm({
   );
 }
 
-function JsonField({ id, testId, value, onChange }: { id: string; testId: string; value: unknown; onChange: (v: unknown) => void }) {
+function JsonField({
+  id,
+  testId,
+  value,
+  onChange,
+}: {
+  id: string;
+  testId: string;
+  value: unknown;
+  onChange: (v: unknown) => void;
+}) {
   return (
     <textarea
       id={id}

@@ -6,7 +6,13 @@ import {
   type NodeChange,
   type XYPosition,
 } from "@xyflow/react";
-import { buildDag, getTaskType, pathClosedBy, type TaskDefinition, type ValidationIssue } from "@shoal/core";
+import {
+  buildDag,
+  getTaskType,
+  pathClosedBy,
+  type TaskDefinition,
+  type ValidationIssue,
+} from "@shoal/core";
 import { create } from "zustand";
 import { defaultTaskName, newTaskCode } from "./codes";
 import { fromDefinition, makeEdge } from "./from-definition";
@@ -35,20 +41,20 @@ interface EditorState {
   /** Bumped when the whole graph is replaced, so the canvas can fit it into view. */
   graphEpoch: number;
 
-  load(definition: unknown, version: number): void;
-  importDefinition(definition: unknown): void;
-  onNodesChange(changes: NodeChange<TaskNode>[]): void;
-  onEdgesChange(changes: EdgeChange<DagEdge>[]): void;
-  connect(connection: Connection): boolean;
-  addTask(type: string, position: XYPosition): TaskNode | null;
-  updateTask(code: string, patch: Partial<Omit<TaskDefinition, "code">>): void;
-  setMeta(patch: Partial<WorkflowMeta>): void;
-  selectTask(code: string): void;
-  relayout(): void;
-  setMessage(message: CanvasMessage | null): void;
-  saved(version: number): void;
-  refused(issues: ValidationIssue[]): void;
-  setSaveError(error: string | null): void;
+  load: (definition: unknown, version: number) => void;
+  importDefinition: (definition: unknown) => void;
+  onNodesChange: (changes: NodeChange<TaskNode>[]) => void;
+  onEdgesChange: (changes: EdgeChange<DagEdge>[]) => void;
+  connect: (connection: Connection) => boolean;
+  addTask: (type: string, position: XYPosition) => TaskNode | null;
+  updateTask: (code: string, patch: Partial<Omit<TaskDefinition, "code">>) => void;
+  setMeta: (patch: Partial<WorkflowMeta>) => void;
+  selectTask: (code: string) => void;
+  relayout: () => void;
+  setMessage: (message: CanvasMessage | null) => void;
+  saved: (version: number) => void;
+  refused: (issues: ValidationIssue[]) => void;
+  setSaveError: (error: string | null) => void;
 }
 
 const EMPTY_META: WorkflowMeta = { name: "", description: "", globalParams: [] };
@@ -100,7 +106,10 @@ export const useEditorStore = create<EditorState>()((set, get) => ({
       nodes: g.nodes,
       edges: g.edges,
       dirty: true,
-      message: { kind: "info", text: `Imported ${g.nodes.length} tasks and ${g.edges.length} edges (not saved yet).` },
+      message: {
+        kind: "info",
+        text: `Imported ${g.nodes.length} tasks and ${g.edges.length} edges (not saved yet).`,
+      },
       issues: [],
       saveError: null,
       graphEpoch: s.graphEpoch + 1,
@@ -113,7 +122,9 @@ export const useEditorStore = create<EditorState>()((set, get) => ({
     set((s) => ({
       nodes: applyNodeChanges(changes, s.nodes),
       // Edges of removed nodes go too (React Flow also reports them, but don't rely on it).
-      edges: removed.size ? s.edges.filter((e) => !removed.has(e.source) && !removed.has(e.target)) : s.edges,
+      edges: removed.size
+        ? s.edges.filter((e) => !removed.has(e.source) && !removed.has(e.target))
+        : s.edges,
       dirty: s.dirty || edits,
     }));
   },
@@ -128,7 +139,9 @@ export const useEditorStore = create<EditorState>()((set, get) => ({
     if (!source || !target) return false;
     const name = (code: string) => nodes.find((n) => n.id === code)?.data.task.name ?? code;
     if (source === target) {
-      set({ message: { kind: "error", text: `A task cannot depend on itself (${name(source)}).` } });
+      set({
+        message: { kind: "error", text: `A task cannot depend on itself (${name(source)}).` },
+      });
       return false;
     }
     if (edges.some((e) => e.source === source && e.target === target)) return false;
@@ -183,7 +196,9 @@ export const useEditorStore = create<EditorState>()((set, get) => ({
 
   updateTask(code, patch) {
     set((s) => ({
-      nodes: s.nodes.map((n) => (n.id === code ? { ...n, data: { ...n.data, task: { ...n.data.task, ...patch } } } : n)),
+      nodes: s.nodes.map((n) =>
+        n.id === code ? { ...n, data: { ...n.data, task: { ...n.data.task, ...patch } } } : n,
+      ),
       dirty: true,
     }));
   },
@@ -194,7 +209,9 @@ export const useEditorStore = create<EditorState>()((set, get) => ({
 
   selectTask(code) {
     set((s) => ({
-      nodes: s.nodes.map((n) => (n.selected !== (n.id === code) ? { ...n, selected: n.id === code } : n)),
+      nodes: s.nodes.map((n) =>
+        n.selected !== (n.id === code) ? { ...n, selected: n.id === code } : n,
+      ),
       edges: s.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
     }));
   },
@@ -217,7 +234,13 @@ export const useEditorStore = create<EditorState>()((set, get) => ({
   },
 
   saved(version) {
-    set((s) => ({ version, dirty: false, issues: [], saveError: null, nodes: withIssues(s.nodes, []) }));
+    set((s) => ({
+      version,
+      dirty: false,
+      issues: [],
+      saveError: null,
+      nodes: withIssues(s.nodes, []),
+    }));
   },
 
   refused(issues) {

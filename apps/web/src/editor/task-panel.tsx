@@ -14,11 +14,16 @@ export function TaskPanel() {
   const selected = useEditorStore(useShallow((s) => s.nodes.filter((n) => n.selected)));
   const one = selected.length === 1 ? selected[0] : undefined;
   return (
-    <aside aria-label="Task properties" className="w-80 shrink-0 overflow-y-auto border-l border-slate-200 bg-white">
+    <aside
+      aria-label="Task properties"
+      className="w-80 shrink-0 overflow-y-auto border-l border-slate-200 bg-white"
+    >
       {one ? (
         <TaskForm key={one.id} task={one.data.task} issues={one.data.issues} />
       ) : selected.length > 1 ? (
-        <p className="p-4 text-sm text-slate-500">{selected.length} tasks selected. Delete removes them.</p>
+        <p className="p-4 text-sm text-slate-500">
+          {selected.length} tasks selected. Delete removes them.
+        </p>
       ) : (
         <WorkflowForm />
       )}
@@ -26,7 +31,15 @@ export function TaskPanel() {
   );
 }
 
-function Row({ label, children, htmlFor }: { label: string; children: ReactNode; htmlFor?: string }) {
+function Row({
+  label,
+  children,
+  htmlFor,
+}: {
+  label: string;
+  children: ReactNode;
+  htmlFor?: string;
+}) {
   return (
     <div>
       <label htmlFor={htmlFor} className="mb-1 block text-xs font-medium text-slate-600">
@@ -52,7 +65,11 @@ function TaskForm({ task, issues }: { task: TaskDefinition; issues?: string[] })
   const taskType = getTaskType(task.type);
   const update = (patch: Partial<Omit<TaskDefinition, "code">>) => updateTask(task.code, patch);
   const nameProblem =
-    task.name.trim() === "" ? "name is required" : names.includes(task.name) ? "another task has this name" : null;
+    task.name.trim() === ""
+      ? "name is required"
+      : names.includes(task.name)
+        ? "another task has this name"
+        : null;
 
   return (
     <div className="space-y-4 p-4">
@@ -95,11 +112,19 @@ function TaskForm({ task, issues }: { task: TaskDefinition; issues?: string[] })
 
       {taskType ? (
         <section>
-          <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Parameters</h3>
-          <ParamsForm taskType={taskType} params={task.params} onChange={(params) => update({ params })} />
+          <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">
+            Parameters
+          </h3>
+          <ParamsForm
+            taskType={taskType}
+            params={task.params}
+            onChange={(params) => update({ params })}
+          />
         </section>
       ) : (
-        <p className="rounded-md bg-red-50 px-3 py-2 text-xs text-red-700">Unknown task type “{task.type}”.</p>
+        <p className="rounded-md bg-red-50 px-3 py-2 text-xs text-red-700">
+          Unknown task type “{task.type}”.
+        </p>
       )}
 
       <section className="space-y-3">
@@ -175,7 +200,10 @@ function TaskForm({ task, issues }: { task: TaskDefinition; issues?: string[] })
                   timeout:
                     e.target.value === "" || Number(e.target.value) <= 0
                       ? null
-                      : { seconds: toInt(e.target.value, 1, 604_800), strategy: task.timeout?.strategy ?? "fail" },
+                      : {
+                          seconds: toInt(e.target.value, 1, 604_800),
+                          strategy: task.timeout?.strategy ?? "fail",
+                        },
                 })
               }
             />
@@ -188,7 +216,12 @@ function TaskForm({ task, issues }: { task: TaskDefinition; issues?: string[] })
               className={inputClass}
               value={task.timeout.strategy}
               onChange={(e) =>
-                update({ timeout: { seconds: task.timeout!.seconds, strategy: e.target.value as "warn" | "fail" | "warnfail" } })
+                update({
+                  timeout: {
+                    seconds: task.timeout!.seconds,
+                    strategy: e.target.value as "warn" | "fail" | "warnfail",
+                  },
+                })
               }
             >
               <option value="warn">warn</option>
@@ -225,7 +258,9 @@ function WorkflowForm() {
   const id = useId();
   const meta = useEditorStore((s) => s.meta);
   const setMeta = useEditorStore((s) => s.setMeta);
-  const counts = useEditorStore(useShallow((s) => ({ tasks: s.nodes.length, edges: s.edges.length })));
+  const counts = useEditorStore(
+    useShallow((s) => ({ tasks: s.nodes.length, edges: s.edges.length })),
+  );
   return (
     <div className="space-y-4 p-4">
       <div>
@@ -244,7 +279,9 @@ function WorkflowForm() {
         />
       </Row>
       <section>
-        <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Global parameters</h3>
+        <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">
+          Global parameters
+        </h3>
         <ul className="space-y-2">
           {meta.globalParams.map((p, i) => (
             <li key={i} className="flex gap-2">
@@ -253,7 +290,11 @@ function WorkflowForm() {
                 className={cn(inputClass, "font-mono text-xs")}
                 value={p.name}
                 onChange={(e) =>
-                  setMeta({ globalParams: meta.globalParams.map((q, j) => (j === i ? { ...q, name: e.target.value } : q)) })
+                  setMeta({
+                    globalParams: meta.globalParams.map((q, j) =>
+                      j === i ? { ...q, name: e.target.value } : q,
+                    ),
+                  })
                 }
               />
               <input
@@ -261,14 +302,20 @@ function WorkflowForm() {
                 className={cn(inputClass, "font-mono text-xs")}
                 value={p.value}
                 onChange={(e) =>
-                  setMeta({ globalParams: meta.globalParams.map((q, j) => (j === i ? { ...q, value: e.target.value } : q)) })
+                  setMeta({
+                    globalParams: meta.globalParams.map((q, j) =>
+                      j === i ? { ...q, value: e.target.value } : q,
+                    ),
+                  })
                 }
               />
               <button
                 type="button"
                 aria-label={`Remove parameter ${p.name}`}
                 className="px-1 text-slate-400 hover:text-red-600"
-                onClick={() => setMeta({ globalParams: meta.globalParams.filter((_, j) => j !== i) })}
+                onClick={() =>
+                  setMeta({ globalParams: meta.globalParams.filter((_, j) => j !== i) })
+                }
               >
                 ×
               </button>

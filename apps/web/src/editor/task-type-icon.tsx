@@ -1,7 +1,16 @@
 import { getTaskType } from "@shoal/core";
 import { cn } from "~/_components/cn";
 
-const GLYPHS: Record<string, string> = { shell: "$_", python: "Py", sql: "SQL", http: "⇄", sub_workflow: "⊂", conditions: "◇", switch: "⑂", dependent: "⧖" };
+const GLYPHS: Record<string, string> = {
+  shell: "$_",
+  python: "Py",
+  sql: "SQL",
+  http: "⇄",
+  sub_workflow: "⊂",
+  conditions: "◇",
+  switch: "⑂",
+  dependent: "⧖",
+};
 const CATEGORY_COLOURS: Record<string, string> = {
   general: "bg-slate-800 text-white",
   logic: "bg-violet-600 text-white",
@@ -17,7 +26,9 @@ export function TaskTypeIcon({ type, className }: { type: string; className?: st
       aria-hidden
       className={cn(
         "inline-flex size-7 shrink-0 items-center justify-center rounded-md font-mono text-[11px] font-semibold",
-        def ? (CATEGORY_COLOURS[def.category] ?? CATEGORY_COLOURS.general) : "bg-red-100 text-red-700",
+        def
+          ? (CATEGORY_COLOURS[def.category] ?? CATEGORY_COLOURS.general)
+          : "bg-red-100 text-red-700",
         className,
       )}
     >

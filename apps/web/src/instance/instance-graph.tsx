@@ -72,14 +72,21 @@ function Graph({
   onSelect: (code: string) => void;
 }) {
   const graph = useMemo(() => fromDefinition(definition), [definition]);
-  const [nodes, setNodes] = useState<InstanceTaskNode[]>(() => buildNodes(graph, live, selectedCode, []));
+  const [nodes, setNodes] = useState<InstanceTaskNode[]>(() =>
+    buildNodes(graph, live, selectedCode, []),
+  );
   useEffect(() => {
     setNodes((prev) => buildNodes(graph, live, selectedCode, prev));
   }, [graph, live, selectedCode]);
   // Controlled nodes must take React Flow's measurements back, or a re-created node stays hidden.
   const onNodesChange = useCallback(
     (changes: NodeChange<InstanceTaskNode>[]) =>
-      setNodes((nds) => applyNodeChanges(changes.filter((c) => c.type === "dimensions"), nds)),
+      setNodes((nds) =>
+        applyNodeChanges(
+          changes.filter((c) => c.type === "dimensions"),
+          nds,
+        ),
+      ),
     [],
   );
   const onNodeClick: NodeMouseHandler = (_, node) => onSelect(node.id);

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { isTaskActive, isTaskFinal, type TaskInstanceState } from "@shoal/core";
+import { isTaskActive, isTaskFinal } from "@shoal/core";
 import type { RouterOutputs } from "@shoal/api";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
@@ -45,7 +45,10 @@ export function InstanceView({ projectId, instanceId }: { projectId: string; ins
   const sub = useSubscription(
     trpc.instance.onChange.subscriptionOptions(
       { projectId, instanceId },
-      { onData: (event) => setLive((prev) => (prev && prev.eventId > event.data.eventId ? prev : event.data)) },
+      {
+        onData: (event) =>
+          setLive((prev) => (prev && prev.eventId > event.data.eventId ? prev : event.data)),
+      },
     ),
   );
 
@@ -66,7 +69,7 @@ export function InstanceView({ projectId, instanceId }: { projectId: string; ins
     [router, pathname, search],
   );
 
-  const anyActive = !!snap?.tasks.some((t) => isTaskActive(t.state as TaskInstanceState));
+  const anyActive = !!snap?.tasks.some((t) => isTaskActive(t.state));
   const now = useNow(anyActive || (!!snap && !snap.instance.endTime && !!snap.instance.startTime));
 
   const liveByCode = useMemo(() => {
@@ -94,7 +97,10 @@ export function InstanceView({ projectId, instanceId }: { projectId: string; ins
     <div className="flex h-full min-h-0 flex-col">
       <header className="flex shrink-0 flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-200 bg-white px-5 py-3">
         <h1 className="text-base font-semibold">
-          <Link href={`/projects/${projectId}/workflows/${instance.workflowId}`} className="hover:underline">
+          <Link
+            href={`/projects/${projectId}/workflows/${instance.workflowId}`}
+            className="hover:underline"
+          >
             {instance.workflowName}
           </Link>
         </h1>
@@ -116,17 +122,33 @@ export function InstanceView({ projectId, instanceId }: { projectId: string; ins
           <span
             className={cn(
               "size-2 rounded-full",
-              sub.status === "pending" ? "bg-emerald-500" : sub.status === "error" ? "bg-red-500" : "bg-amber-400",
+              sub.status === "pending"
+                ? "bg-emerald-500"
+                : sub.status === "error"
+                  ? "bg-red-500"
+                  : "bg-amber-400",
             )}
           />
-          {sub.status === "pending" ? "Live" : sub.status === "error" ? "Disconnected" : "Connecting…"}
+          {sub.status === "pending"
+            ? "Live"
+            : sub.status === "error"
+              ? "Disconnected"
+              : "Connecting…"}
         </span>
       </header>
 
       <div className="flex min-h-0 flex-1">
         <div className="flex min-w-0 flex-1 flex-col overflow-y-auto">
-          <section aria-label="Graph" className="h-[420px] shrink-0 border-b border-slate-200 bg-slate-50">
-            <InstanceGraph definition={definition} live={liveByCode} selectedCode={selectedCode} onSelect={select} />
+          <section
+            aria-label="Graph"
+            className="h-[420px] shrink-0 border-b border-slate-200 bg-slate-50"
+          >
+            <InstanceGraph
+              definition={definition}
+              live={liveByCode}
+              selectedCode={selectedCode}
+              onSelect={select}
+            />
           </section>
           <section aria-label="Tasks" className="p-5">
             <h2 className="mb-2 text-sm font-semibold">Tasks</h2>
@@ -199,7 +221,10 @@ function TaskTable({
                 data-state={row?.state ?? "NOT_STARTED"}
                 aria-selected={t.code === selectedCode}
                 onClick={() => onSelect(t.code)}
-                className={cn("cursor-pointer hover:bg-slate-50", t.code === selectedCode && "bg-sky-50 hover:bg-sky-50")}
+                className={cn(
+                  "cursor-pointer hover:bg-slate-50",
+                  t.code === selectedCode && "bg-sky-50 hover:bg-sky-50",
+                )}
               >
                 <td className="px-3 py-2">
                   <button
@@ -215,13 +240,24 @@ function TaskTable({
                   <span className="ml-2 text-xs text-slate-400">{t.type}</span>
                 </td>
                 <td className="px-3 py-2" title={row?.waitReason ?? undefined}>
-                  {row ? <StateBadge state={row.state} /> : <span className="text-xs text-slate-400">not started</span>}
+                  {row ? (
+                    <StateBadge state={row.state} />
+                  ) : (
+                    <span className="text-xs text-slate-400">not started</span>
+                  )}
                 </td>
                 <td className="px-3 py-2 text-slate-600">{row?.attempt ?? "—"}</td>
                 <td className="px-3 py-2 text-slate-600">{row?.host ?? "—"}</td>
                 <td className="px-3 py-2 text-slate-600">{formatTime(row?.startTime)}</td>
-                <td className="px-3 py-2 text-slate-600">{formatDuration(row?.startTime, row?.endTime, now)}</td>
-                <td className={cn("px-3 py-2 font-mono", row?.exitCode ? "text-red-700" : "text-slate-600")}>
+                <td className="px-3 py-2 text-slate-600">
+                  {formatDuration(row?.startTime, row?.endTime, now)}
+                </td>
+                <td
+                  className={cn(
+                    "px-3 py-2 font-mono",
+                    row?.exitCode ? "text-red-700" : "text-slate-600",
+                  )}
+                >
                   {row?.exitCode ?? "—"}
                 </td>
               </tr>
@@ -272,17 +308,23 @@ function LogDrawer({
           ×
         </button>
       </div>
-      {row?.error && <p className="border-b border-red-100 bg-red-50 px-4 py-2 text-xs text-red-700">{row.error}</p>}
+      {row?.error && (
+        <p className="border-b border-red-100 bg-red-50 px-4 py-2 text-xs text-red-700">
+          {row.error}
+        </p>
+      )}
       {row ? (
         <LogViewer
           key={row.id}
           projectId={projectId}
           taskInstanceId={row.id}
           exitCode={row.exitCode}
-          finished={isTaskFinal(row.state as TaskInstanceState)}
+          finished={isTaskFinal(row.state)}
         />
       ) : (
-        <p className="p-4 text-sm text-slate-500">Not started yet — its log appears here as soon as it runs.</p>
+        <p className="p-4 text-sm text-slate-500">
+          Not started yet — its log appears here as soon as it runs.
+        </p>
       )}
     </aside>
   );

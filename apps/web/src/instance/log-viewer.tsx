@@ -45,7 +45,9 @@ export function LogViewer({ projectId, taskInstanceId, exitCode, finished }: Log
           if (seen.current.has(event.id)) return;
           seen.current.add(event.id);
           const batch = event.data;
-          setLines((prev) => (batch.reset ? [...batch.lines] : batch.lines.length ? prev.concat(batch.lines) : prev));
+          setLines((prev) =>
+            batch.reset ? [...batch.lines] : batch.lines.length ? prev.concat(batch.lines) : prev,
+          );
           if (batch.done) setDone(true);
         },
       },
@@ -70,7 +72,9 @@ export function LogViewer({ projectId, taskInstanceId, exitCode, finished }: Log
         className="min-h-0 flex-1 overflow-auto bg-slate-950 py-2 font-mono text-xs leading-5 text-slate-100"
       >
         {lines.length === 0 && (
-          <p className="px-3 text-slate-500">{ended ? "(no output)" : sub.status === "error" ? "" : "Waiting for output…"}</p>
+          <p className="px-3 text-slate-500">
+            {ended ? "(no output)" : sub.status === "error" ? "" : "Waiting for output…"}
+          </p>
         )}
         <table className="w-full border-collapse">
           <tbody>
@@ -78,7 +82,9 @@ export function LogViewer({ projectId, taskInstanceId, exitCode, finished }: Log
               const { time, text } = splitLogLine(line);
               return (
                 <tr key={i} className="align-top hover:bg-white/5">
-                  <td className="w-px select-none whitespace-nowrap pr-3 pl-3 text-slate-500">{time ?? ""}</td>
+                  <td className="w-px select-none whitespace-nowrap pr-3 pl-3 text-slate-500">
+                    {time ?? ""}
+                  </td>
                   <td className="whitespace-pre-wrap break-all pr-3">{text}</td>
                 </tr>
               );
@@ -89,7 +95,9 @@ export function LogViewer({ projectId, taskInstanceId, exitCode, finished }: Log
       <div className="flex items-center justify-between gap-3 border-t border-slate-200 bg-white px-4 py-2 text-xs">
         <span className="text-slate-500">
           {lines.length} line{lines.length === 1 ? "" : "s"}
-          {sub.status === "error" && <span className="ml-2 text-red-600">log stream error: {sub.error?.message}</span>}
+          {sub.status === "error" && (
+            <span className="ml-2 text-red-600">log stream error: {sub.error?.message}</span>
+          )}
           {!ended && sub.status === "connecting" && <span className="ml-2">connecting…</span>}
         </span>
         {finished && exitCode !== null ? (

@@ -8,7 +8,9 @@ import { TaskTypeIcon } from "../task-type-icon";
 import { NODE_HEIGHT, NODE_WIDTH, type InstanceTaskNode } from "../types";
 
 /** A read-only task on the instance page, coloured by the live state of its latest attempt. */
-export const InstanceTaskNodeView = memo(function InstanceTaskNodeView({ data }: NodeProps<InstanceTaskNode>) {
+export const InstanceTaskNodeView = memo(function InstanceTaskNodeView({
+  data,
+}: NodeProps<InstanceTaskNode>) {
   const { task, state, attempt } = data;
   const s = stateStyle(state);
   return (
@@ -24,7 +26,12 @@ export const InstanceTaskNodeView = memo(function InstanceTaskNodeView({ data }:
         s.node,
       )}
     >
-      <Handle type="target" position={Position.Left} isConnectable={false} className="!bg-slate-400" />
+      <Handle
+        type="target"
+        position={Position.Left}
+        isConnectable={false}
+        className="!bg-slate-400"
+      />
       <TaskTypeIcon type={task.type} />
       <div className="min-w-0 flex-1">
         <div className="truncate text-sm font-medium leading-tight text-slate-900">{task.name}</div>
@@ -35,7 +42,12 @@ export const InstanceTaskNodeView = memo(function InstanceTaskNodeView({ data }:
           {!state && <span className="sr-only">{getTaskType(task.type)?.label}</span>}
         </div>
       </div>
-      <Handle type="source" position={Position.Right} isConnectable={false} className="!bg-slate-400" />
+      <Handle
+        type="source"
+        position={Position.Right}
+        isConnectable={false}
+        className="!bg-slate-400"
+      />
     </div>
   );
 });

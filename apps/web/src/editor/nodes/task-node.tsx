@@ -18,15 +18,29 @@ export const TaskNodeView = memo(function TaskNodeView({ data, selected }: NodeP
       style={{ width: NODE_WIDTH, minHeight: NODE_HEIGHT }}
       className={cn(
         "flex items-center gap-2 rounded-lg border bg-white px-2.5 py-2 shadow-sm transition-shadow",
-        hasIssues ? "border-red-500 ring-2 ring-red-200" : selected ? "border-sky-500" : "border-slate-300",
+        hasIssues
+          ? "border-red-500 ring-2 ring-red-200"
+          : selected
+            ? "border-sky-500"
+            : "border-slate-300",
         task.prohibitExecution && "opacity-60",
       )}
     >
-      <Handle type="target" position={Position.Left} data-testid="handle-target" className="!bg-slate-500" />
+      <Handle
+        type="target"
+        position={Position.Left}
+        data-testid="handle-target"
+        className="!bg-slate-500"
+      />
       <TaskTypeIcon type={task.type} />
       <div className="min-w-0 flex-1">
         <div className="truncate text-sm font-medium leading-tight text-slate-900">{task.name}</div>
-        <div className={cn("truncate text-[11px] leading-tight", type ? "text-slate-500" : "text-red-600")}>
+        <div
+          className={cn(
+            "truncate text-[11px] leading-tight",
+            type ? "text-slate-500" : "text-red-600",
+          )}
+        >
           {type?.label ?? `unknown type "${task.type}"`}
           {task.retries > 0 && ` · ${task.retries} retries`}
         </div>
@@ -36,7 +50,12 @@ export const TaskNodeView = memo(function TaskNodeView({ data, selected }: NodeP
           !
         </span>
       )}
-      <Handle type="source" position={Position.Right} data-testid="handle-source" className="!bg-sky-600" />
+      <Handle
+        type="source"
+        position={Position.Right}
+        data-testid="handle-source"
+        className="!bg-sky-600"
+      />
     </div>
   );
 });

@@ -1,7 +1,7 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { isWorkflowActive, type WorkflowInstanceState } from "@shoal/core";
+import { isWorkflowActive } from "@shoal/core";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { formatDuration, formatTime, shortId } from "~/_components/format";
@@ -19,7 +19,7 @@ export function InstanceList({ projectId }: { projectId: string }) {
         getNextPageParam: (last) => last.nextCursor,
         // Keep rows fresh while something is still running.
         refetchInterval: (q) =>
-          q.state.data?.pages.some((p) => p.items.some((i) => isWorkflowActive(i.state as WorkflowInstanceState)))
+          q.state.data?.pages.some((p) => p.items.some((i) => isWorkflowActive(i.state)))
             ? 3000
             : false,
       },
@@ -29,7 +29,9 @@ export function InstanceList({ projectId }: { projectId: string }) {
 
   return (
     <>
-      <PageHeader title="Instances">Every run of every workflow in this project, newest first.</PageHeader>
+      <PageHeader title="Instances">
+        Every run of every workflow in this project, newest first.
+      </PageHeader>
       {list.isPending ? (
         <p className="text-sm text-slate-500">Loading instances…</p>
       ) : list.isError ? (
@@ -38,7 +40,10 @@ export function InstanceList({ projectId }: { projectId: string }) {
         <EmptyState title="No instances yet — run a workflow">
           <p>
             Open a workflow in{" "}
-            <Link className="text-sky-700 hover:underline" href={`/projects/${projectId}/workflows`}>
+            <Link
+              className="text-sky-700 hover:underline"
+              href={`/projects/${projectId}/workflows`}
+            >
               Workflows
             </Link>{" "}
             and click Run.
@@ -69,18 +74,28 @@ export function InstanceList({ projectId }: { projectId: string }) {
                     className="cursor-pointer hover:bg-slate-50"
                   >
                     <td className="px-4 py-2.5">
-                      <Link href={href} className="font-medium text-sky-700 hover:underline" onClick={(e) => e.stopPropagation()}>
+                      <Link
+                        href={href}
+                        className="font-medium text-sky-700 hover:underline"
+                        onClick={(e) => e.stopPropagation()}
+                      >
                         {i.workflowName}
                       </Link>
                     </td>
                     <td className="px-4 py-2.5">
                       <StateBadge state={i.state} />
                     </td>
-                    <td className="px-4 py-2.5 font-mono text-xs text-slate-500">#{shortId(i.id)}</td>
+                    <td className="px-4 py-2.5 font-mono text-xs text-slate-500">
+                      #{shortId(i.id)}
+                    </td>
                     <td className="px-4 py-2.5 text-slate-600">v{i.workflowVersion}</td>
                     <td className="px-4 py-2.5 text-slate-600">{i.runType}</td>
-                    <td className="px-4 py-2.5 text-slate-600">{formatTime(i.startTime ?? i.createdAt)}</td>
-                    <td className="px-4 py-2.5 text-slate-600">{formatDuration(i.startTime, i.endTime)}</td>
+                    <td className="px-4 py-2.5 text-slate-600">
+                      {formatTime(i.startTime ?? i.createdAt)}
+                    </td>
+                    <td className="px-4 py-2.5 text-slate-600">
+                      {formatDuration(i.startTime, i.endTime)}
+                    </td>
                   </tr>
                 );
               })}

@@ -63,14 +63,23 @@ export function WorkflowList({ projectId }: { projectId: string }) {
                       >
                         {w.name}
                       </Link>
-                      {w.description && <p className="truncate text-xs text-slate-500">{w.description}</p>}
+                      {w.description && (
+                        <p className="truncate text-xs text-slate-500">{w.description}</p>
+                      )}
                     </td>
                     <td className="px-4 py-2.5 text-slate-600">
-                      {w.currentVersion > 0 ? `v${w.currentVersion}` : <span className="text-slate-400">draft</span>}
+                      {w.currentVersion > 0 ? (
+                        `v${w.currentVersion}`
+                      ) : (
+                        <span className="text-slate-400">draft</span>
+                      )}
                     </td>
                     <td className="px-4 py-2.5">
                       {w.lastInstance ? (
-                        <Link href={`/projects/${projectId}/instances/${w.lastInstance.id}`} title="Open the last run">
+                        <Link
+                          href={`/projects/${projectId}/instances/${w.lastInstance.id}`}
+                          title="Open the last run"
+                        >
                           <StateBadge state={w.lastInstance.state} />
                         </Link>
                       ) : (
@@ -97,7 +106,9 @@ function CreateWorkflowForm({ projectId, onCancel }: { projectId: string; onCanc
   const create = useMutation(
     trpc.workflow.create.mutationOptions({
       onSuccess: async (wf) => {
-        await queryClient.invalidateQueries({ queryKey: trpc.workflow.list.queryKey({ projectId }) });
+        await queryClient.invalidateQueries({
+          queryKey: trpc.workflow.list.queryKey({ projectId }),
+        });
         router.push(`/projects/${projectId}/workflows/${wf.id}`);
       },
     }),
@@ -114,7 +125,14 @@ function CreateWorkflowForm({ projectId, onCancel }: { projectId: string; onCanc
     >
       <div className="min-w-64 flex-1">
         <Field label="Workflow name">
-          <input required autoFocus name="name" value={name} onChange={(e) => setName(e.target.value)} className={inputClass} />
+          <input
+            required
+            autoFocus
+            name="name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            className={inputClass}
+          />
         </Field>
       </div>
       <Button type="submit" variant="primary" disabled={create.isPending}>

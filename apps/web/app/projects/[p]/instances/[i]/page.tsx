@@ -4,7 +4,11 @@ import { InstanceView } from "~/instance/instance-view";
 
 export const metadata: Metadata = { title: "Instance" };
 
-export default async function InstancePage({ params }: { params: Promise<{ p: string; i: string }> }) {
+export default async function InstancePage({
+  params,
+}: {
+  params: Promise<{ p: string; i: string }>;
+}) {
   const { p, i } = await params;
   return (
     <Suspense>
