@@ -80,7 +80,13 @@ export function Canvas() {
       >
         <Background gap={16} color="#cbd5e1" />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable className="!bg-white" nodeColor="#94a3b8" />
+        <MiniMap
+          pannable
+          zoomable
+          className="!bg-white"
+          nodeColor="#94a3b8"
+          style={{ width: 140, height: 90 }}
+        />
       </ReactFlow>
       {nodes.length === 0 && (
         <div className="pointer-events-none absolute inset-0 flex items-center justify-center">

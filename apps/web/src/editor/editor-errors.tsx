@@ -15,7 +15,7 @@ export function EditorErrors() {
     <div
       role="alert"
       data-testid="editor-errors"
-      className="absolute bottom-4 left-4 z-10 max-h-56 w-[min(560px,calc(100%-2rem))] overflow-y-auto rounded-lg border border-red-200 bg-white shadow-lg"
+      className="absolute bottom-4 left-14 z-10 max-h-56 w-[min(560px,calc(100%-5rem))] overflow-y-auto rounded-lg border border-red-200 bg-white shadow-lg"
     >
       <div className="flex items-center justify-between border-b border-red-100 bg-red-50 px-3 py-2">
         <p className="text-sm font-semibold text-red-800">

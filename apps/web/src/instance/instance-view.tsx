@@ -226,7 +226,7 @@ function TaskTable({
                   t.code === selectedCode && "bg-sky-50 hover:bg-sky-50",
                 )}
               >
-                <td className="px-3 py-2">
+                <td className="whitespace-nowrap px-3 py-2">
                   <button
                     type="button"
                     className="font-medium text-slate-900 hover:underline"
