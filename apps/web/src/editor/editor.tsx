@@ -31,17 +31,19 @@ export function WorkflowEditor({
   const workflow = useQuery({
     ...trpc.workflow.byId.queryOptions({ projectId, workflowId }),
     refetchOnWindowFocus: false,
+    refetchOnMount: "always",
   });
   const load = useEditorStore((s) => s.load);
   const loadedFor = useRef<string | null>(null);
 
+  // Load the canvas once per mount, from a fetch made after mounting (never from an older cache entry).
   useEffect(() => {
-    if (!workflow.data || loadedFor.current === workflowId) return;
+    if (!workflow.data || !workflow.isFetchedAfterMount || loadedFor.current === workflowId) return;
     loadedFor.current = workflowId;
     load(workflow.data.definition, workflow.data.version);
-  }, [workflow.data, workflowId, load]);
+  }, [workflow.data, workflow.isFetchedAfterMount, workflowId, load]);
 
-  if (workflow.isPending) {
+  if (workflow.isPending || (!workflow.isFetchedAfterMount && workflow.isFetching)) {
     return <p className="p-6 text-sm text-slate-500">Loading workflow…</p>;
   }
   if (workflow.isError) {
@@ -103,6 +105,11 @@ function Toolbar({
         definition,
       });
       store.saved(saved);
+      queryClient.setQueryData(trpc.workflow.byId.queryKey({ projectId, workflowId }), (old) =>
+        old
+          ? { ...old, version: saved, definition, workflow: { ...old.workflow, currentVersion: saved } }
+          : old,
+      );
       void queryClient.invalidateQueries({ queryKey: trpc.workflow.list.queryKey({ projectId }) });
       return saved;
     } catch (error) {
