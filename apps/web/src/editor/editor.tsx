@@ -107,7 +107,12 @@ function Toolbar({
       store.saved(saved);
       queryClient.setQueryData(trpc.workflow.byId.queryKey({ projectId, workflowId }), (old) =>
         old
-          ? { ...old, version: saved, definition, workflow: { ...old.workflow, currentVersion: saved } }
+          ? {
+              ...old,
+              version: saved,
+              definition,
+              workflow: { ...old.workflow, currentVersion: saved },
+            }
           : old,
       );
       void queryClient.invalidateQueries({ queryKey: trpc.workflow.list.queryKey({ projectId }) });
