@@ -63,9 +63,12 @@ const instanceState = async (id: string) =>
   (await res.r.db.select({ state: workflowInstance.state }).from(workflowInstance).where(eq(workflowInstance.id, id)))[0]?.state;
 
 function untilState(id: string, ...states: string[]) {
+  let initial: string | undefined;
   return waitFor(`instance ${id} to reach ${states.join("/")}`, async () => {
     const s = await instanceState(id);
-    if (s && ["SUCCESS", "FAILURE", "STOP", "PAUSE"].includes(s) && !states.includes(s)) {
+    initial ??= s;
+    // Fail fast on a different final state, unless it is the one we started from (a command is pending).
+    if (s && s !== initial && ["SUCCESS", "FAILURE", "STOP", "PAUSE"].includes(s) && !states.includes(s)) {
       const tasks = await attempts(id);
       throw new Error(`instance ended ${s}, expected ${states.join("/")}: ${JSON.stringify(tasks)}`);
     }
