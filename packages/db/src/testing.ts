@@ -8,7 +8,10 @@ import { command, project, workflow, workflowVersion, type RunOptions } from "./
 /** Admin URL of the Postgres server integration tests may create databases on (set by `npm test`). */
 export function testServerUrl(): string {
   const url = process.env.SHOAL_TEST_DATABASE_URL;
-  if (!url) throw new Error("integration tests need SHOAL_TEST_DATABASE_URL (an admin URL); run them through `npm test`");
+  if (!url)
+    throw new Error(
+      "integration tests need SHOAL_TEST_DATABASE_URL (an admin URL); run them through `npm test`",
+    );
   return url;
 }
 
@@ -82,7 +85,13 @@ export async function insertStartCommand(
 ): Promise<string> {
   const [c] = await db
     .insert(command)
-    .values({ type: "START", projectId: ids.projectId, workflowId: ids.workflowId, workflowVersion: ids.version, options })
+    .values({
+      type: "START",
+      projectId: ids.projectId,
+      workflowId: ids.workflowId,
+      workflowVersion: ids.version,
+      options,
+    })
     .returning({ id: command.id });
   return c!.id;
 }
@@ -95,6 +104,9 @@ export async function insertInstanceCommand(
   type: "STOP" | "PAUSE" | "RECOVER_PAUSED" | "RECOVER_FAILED" | "RERUN" | "FORCE_SUCCESS",
   options: RunOptions = {},
 ): Promise<string> {
-  const [c] = await db.insert(command).values({ type, projectId, instanceId, options }).returning({ id: command.id });
+  const [c] = await db
+    .insert(command)
+    .values({ type, projectId, instanceId, options })
+    .returning({ id: command.id });
   return c!.id;
 }

@@ -21,18 +21,27 @@ export async function loadDefinition(tx: DbOrTx, workflowId: string, version: nu
 }
 
 /** All attempts of an instance's current generation, oldest first, so the last per code is current. */
-export async function loadTaskAttempts(tx: DbOrTx, instanceId: string, generation: number): Promise<TaskInstanceRow[]> {
+export async function loadTaskAttempts(
+  tx: DbOrTx,
+  instanceId: string,
+  generation: number,
+): Promise<TaskInstanceRow[]> {
   return tx
     .select()
     .from(taskInstance)
-    .where(and(eq(taskInstance.workflowInstanceId, instanceId), eq(taskInstance.generation, generation)))
+    .where(
+      and(eq(taskInstance.workflowInstanceId, instanceId), eq(taskInstance.generation, generation)),
+    )
     .orderBy(asc(taskInstance.taskCode), asc(taskInstance.attempt));
 }
 
 /** Highest attempt number per task code across every generation (attempt numbers never repeat). */
 export async function maxAttempts(tx: DbOrTx, instanceId: string): Promise<Map<string, number>> {
   const rows = await tx
-    .select({ code: taskInstance.taskCode, max: sql<number>`max(${taskInstance.attempt})`.mapWith(Number) })
+    .select({
+      code: taskInstance.taskCode,
+      max: sql<number>`max(${taskInstance.attempt})`.mapWith(Number),
+    })
     .from(taskInstance)
     .where(eq(taskInstance.workflowInstanceId, instanceId))
     .groupBy(taskInstance.taskCode);
@@ -48,11 +57,22 @@ export async function recordEvents(tx: DbOrTx, events: NewInstanceEvent[]): Prom
  * Fencing check: succeeds only while `owner` still holds the instance at `epoch`. Every write of a
  * runner happens in a transaction that starts with this.
  */
-export async function assertOwnership(tx: DbOrTx, instanceId: string, owner: string, epoch: number): Promise<boolean> {
+export async function assertOwnership(
+  tx: DbOrTx,
+  instanceId: string,
+  owner: string,
+  epoch: number,
+): Promise<boolean> {
   const rows = await tx
     .update(workflowInstance)
     .set({ updatedAt: sql`now()` })
-    .where(and(eq(workflowInstance.id, instanceId), eq(workflowInstance.owner, owner), eq(workflowInstance.epoch, epoch)))
+    .where(
+      and(
+        eq(workflowInstance.id, instanceId),
+        eq(workflowInstance.owner, owner),
+        eq(workflowInstance.epoch, epoch),
+      ),
+    )
     .returning({ id: workflowInstance.id });
   return rows.length === 1;
 }

@@ -13,6 +13,12 @@ export const commandType = pgEnum("command_type", COMMAND_TYPES);
 export const commandStatus = pgEnum("command_status", ["PENDING", "CONSUMED", "REJECTED"]);
 export const failureStrategy = pgEnum("failure_strategy", FAILURE_STRATEGIES);
 export const priority = pgEnum("priority", PRIORITIES);
-export const runType = pgEnum("run_type", ["MANUAL", "SCHEDULE", "BACKFILL", "RERUN"]);
+export const runType = pgEnum("run_type", [
+  "MANUAL",
+  "SCHEDULE",
+  "BACKFILL",
+  "RERUN",
+  "SUB_WORKFLOW",
+]);
 export const userRole = pgEnum("user_role", ["admin", "user"]);
 export const serverKind = pgEnum("server_kind", ["master", "worker"]);

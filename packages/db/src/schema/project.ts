@@ -1,4 +1,14 @@
-import { integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import {
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
 import type { WorkflowDefinition } from "@shoal/core";
 import { appUser } from "./auth";
 
@@ -19,7 +29,9 @@ export const projectMember = pgTable(
     userId: uuid()
       .notNull()
       .references(() => appUser.id, { onDelete: "cascade" }),
-    role: text({ enum: ["owner", "editor", "viewer"] }).notNull().default("editor"),
+    role: text({ enum: ["owner", "editor", "viewer"] })
+      .notNull()
+      .default("editor"),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.userId] })],
 );
@@ -55,4 +67,30 @@ export const workflowVersion = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique().on(t.workflowId, t.version)],
+);
+
+/** A database tasks of type sql connect to; the password is stored encrypted (AES-256-GCM, see datasource-crypto). */
+export const datasource = pgTable(
+  "datasource",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    projectId: uuid()
+      .notNull()
+      .references(() => project.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    type: text({ enum: ["postgresql", "mysql"] }).notNull(),
+    host: text().notNull(),
+    port: integer().notNull(),
+    database: text().notNull(),
+    username: text().notNull(),
+    /** `v1:<iv>:<tag>:<ciphertext>` (base64); never returned by the API. */
+    passwordEncrypted: text().notNull().default(""),
+    /** Extra connection options (e.g. { ssl: "require" }). */
+    options: jsonb().$type<Record<string, string>>().notNull().default({}),
+    description: text().notNull().default(""),
+    createdBy: uuid().references(() => appUser.id, { onDelete: "set null" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique().on(t.projectId, t.name), index().on(t.projectId)],
 );

@@ -95,15 +95,21 @@ export const workflowInstance = pgTable(
     scheduleTime: timestamp({ withTimezone: true }),
     startTime: timestamp({ withTimezone: true }),
     endTime: timestamp({ withTimezone: true }),
+    /** Set on the child instance of a sub_workflow task: the parent instance and the task attempt that started it. */
+    parentInstanceId: uuid(),
+    parentTaskInstanceId: uuid(),
     createdBy: uuid().references(() => appUser.id, { onDelete: "set null" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    index().on(t.parentTaskInstanceId),
     index().on(t.projectId, t.createdAt.desc()),
     index().on(t.projectId, t.state),
     index().on(t.workflowId, t.createdAt.desc()),
-    index().on(t.owner).where(sql`${t.state} in ('SUBMITTED','RUNNING','READY_PAUSE','READY_STOP','SERIAL_WAIT')`),
+    index()
+      .on(t.owner)
+      .where(sql`${t.state} in ('SUBMITTED','RUNNING','READY_PAUSE','READY_STOP','SERIAL_WAIT')`),
   ],
 );
 
@@ -130,6 +136,8 @@ export const taskInstance = pgTable(
     exitCode: integer(),
     error: text(),
     outParams: jsonb().$type<Record<string, string>>(),
+    /** What a task type reports beyond OUT params: a switch's chosen branch, a condition's outcome, a child instance id, an HTTP status. */
+    detail: jsonb().$type<Record<string, unknown>>(),
     submitTime: timestamp({ withTimezone: true }).notNull().defaultNow(),
     dispatchTime: timestamp({ withTimezone: true }),
     startTime: timestamp({ withTimezone: true }),
@@ -193,3 +201,10 @@ export const server = pgTable(
   (t) => [index().on(t.kind, t.heartbeatAt)],
 );
 
+/** Named leases for singleton duties (leader election): one holder at a time, fenced by epoch. */
+export const lease = pgTable("lease", {
+  name: text().primaryKey(),
+  holder: text().notNull(),
+  epoch: integer().notNull().default(1),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+});
