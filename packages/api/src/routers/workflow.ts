@@ -7,12 +7,17 @@ import { projectProcedure, projectWriteProcedure, router } from "../trpc";
 const WorkflowRef = z.object({ workflowId: z.uuid() });
 
 /** Parsed by core's `validateWorkflow` in the service, so issues name tasks and fields. */
-const DefinitionInput = z.custom<WorkflowDefinitionInput>((v) => typeof v === "object" && v !== null && !Array.isArray(v), {
-  message: "definition must be an object",
-});
+const DefinitionInput = z.custom<WorkflowDefinitionInput>(
+  (v) => typeof v === "object" && v !== null && !Array.isArray(v),
+  {
+    message: "definition must be an object",
+  },
+);
 
 export const workflowRouter = router({
-  list: projectProcedure.query(({ ctx, input }) => workflows.listWorkflows(ctx.deps.db, input.projectId)),
+  list: projectProcedure.query(({ ctx, input }) =>
+    workflows.listWorkflows(ctx.deps.db, input.projectId),
+  ),
 
   /** Creates the workflow at version 0 with no definition: `byId` then returns an empty canvas. */
   create: projectWriteProcedure
@@ -28,10 +33,17 @@ export const workflowRouter = router({
    * `baseVersion` is given and is no longer current, or the new name is taken.
    */
   save: projectWriteProcedure
-    .input(WorkflowRef.extend({ definition: DefinitionInput, baseVersion: z.number().int().min(0).optional() }))
+    .input(
+      WorkflowRef.extend({
+        definition: DefinitionInput,
+        baseVersion: z.number().int().min(0).optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => workflows.saveWorkflow(ctx.deps.db, ctx.user, input)),
 
-  versions: projectProcedure.input(WorkflowRef).query(({ ctx, input }) => workflows.listVersions(ctx.deps.db, input)),
+  versions: projectProcedure
+    .input(WorkflowRef)
+    .query(({ ctx, input }) => workflows.listVersions(ctx.deps.db, input)),
 
   /** START command through the outbox; `instanceId` is null if no master picked it up within 10 s. */
   run: projectWriteProcedure
@@ -44,6 +56,13 @@ export const workflowRouter = router({
           .regex(/^[A-Za-z0-9_.-]{1,64}$/, "worker group must be 1-64 letters, digits, _ . or -")
           .optional(),
         paramOverrides: z.record(z.string().max(64), z.string().max(100_000)).optional(),
+        /** Run from one task: only it, it and everything downstream, or it and everything upstream. */
+        startTask: z
+          .object({
+            code: z.string().min(1).max(64),
+            mode: z.enum(["only", "downstream", "upstream"]),
+          })
+          .optional(),
       }),
     )
     .mutation(({ ctx, input }) => startWorkflow(ctx.deps, ctx.user, input)),

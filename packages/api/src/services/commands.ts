@@ -1,6 +1,19 @@
 import { and, eq } from "drizzle-orm";
-import { isWorkflowFinal, transitionWorkflow, type FailureStrategy, type Priority, type WorkflowEvent } from "@shoal/core";
-import { command, workflow, workflowInstance } from "@shoal/db";
+import {
+  isWorkflowFinal,
+  transitionWorkflow,
+  type FailureStrategy,
+  type Priority,
+  type WorkflowEvent,
+} from "@shoal/core";
+import {
+  command,
+  workflow,
+  workflowInstance,
+  workflowVersion,
+  type Db,
+  type RunOptions,
+} from "@shoal/db";
 import type { ApiDeps } from "../deps";
 import { BadRequestError, NotFoundError } from "../errors";
 import type { SessionUser } from "./auth";
@@ -12,6 +25,7 @@ export interface RunInput {
   priority?: Priority;
   workerGroup?: string;
   paramOverrides?: Record<string, string>;
+  startTask?: { code: string; mode: "only" | "downstream" | "upstream" };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,6 +48,12 @@ export async function startWorkflow(
       .for("share");
     if (!wf) throw new NotFoundError(`workflow ${input.workflowId}`);
     if (wf.currentVersion === 0) throw new BadRequestError("save the workflow before running it");
+    if (input.startTask)
+      await assertTaskInVersion(tx, wf.id, wf.currentVersion, input.startTask.code);
+    const options: RunOptions = {};
+    if (input.paramOverrides && Object.keys(input.paramOverrides).length > 0)
+      options.paramOverrides = input.paramOverrides;
+    if (input.startTask) options.startTask = input.startTask;
     const [row] = await tx
       .insert(command)
       .values({
@@ -41,7 +61,7 @@ export async function startWorkflow(
         projectId: input.projectId,
         workflowId: wf.id,
         workflowVersion: wf.currentVersion,
-        options: input.paramOverrides && Object.keys(input.paramOverrides).length > 0 ? { paramOverrides: input.paramOverrides } : {},
+        options,
         failureStrategy: input.failureStrategy ?? "END",
         priority: input.priority ?? "MEDIUM",
         workerGroup: input.workerGroup ?? "default",
@@ -60,8 +80,30 @@ export async function startWorkflow(
   return { commandId, instanceId: await waitForInstance(deps, commandId, deps.runWaitMs) };
 }
 
+/** Refuses a start task that the version to run does not contain, naming it. */
+async function assertTaskInVersion(
+  tx: Pick<Db, "select">,
+  workflowId: string,
+  version: number,
+  code: string,
+): Promise<void> {
+  const [v] = await tx
+    .select({ definition: workflowVersion.definition })
+    .from(workflowVersion)
+    .where(and(eq(workflowVersion.workflowId, workflowId), eq(workflowVersion.version, version)));
+  if (!v?.definition.tasks.some((t) => t.code === code)) {
+    throw new BadRequestError(
+      `task "${code}" is not in version ${version} of the workflow: cannot run from it`,
+    );
+  }
+}
+
 /** Polls Postgres (the truth) for the instance a command created; null when none appeared in time. */
-async function waitForInstance(deps: ApiDeps, commandId: string, timeoutMs: number): Promise<string | null> {
+async function waitForInstance(
+  deps: ApiDeps,
+  commandId: string,
+  timeoutMs: number,
+): Promise<string | null> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [row] = await deps.db
@@ -75,7 +117,14 @@ async function waitForInstance(deps: ApiDeps, commandId: string, timeoutMs: numb
 }
 
 /** Commands a user may send to an existing instance (the owning master applies them). */
-export const INSTANCE_COMMANDS = ["STOP", "PAUSE", "RECOVER_PAUSED", "RECOVER_FAILED", "RERUN", "FORCE_SUCCESS"] as const;
+export const INSTANCE_COMMANDS = [
+  "STOP",
+  "PAUSE",
+  "RECOVER_PAUSED",
+  "RECOVER_FAILED",
+  "RERUN",
+  "FORCE_SUCCESS",
+] as const;
 export type InstanceCommand = (typeof INSTANCE_COMMANDS)[number];
 
 const EVENT_OF: Record<Exclude<InstanceCommand, "FORCE_SUCCESS">, WorkflowEvent> = {
@@ -105,12 +154,20 @@ export async function sendInstanceCommand(
         workflowVersion: workflowInstance.workflowVersion,
       })
       .from(workflowInstance)
-      .where(and(eq(workflowInstance.id, input.instanceId), eq(workflowInstance.projectId, input.projectId)))
+      .where(
+        and(
+          eq(workflowInstance.id, input.instanceId),
+          eq(workflowInstance.projectId, input.projectId),
+        ),
+      )
       .for("share");
     if (!inst) throw new NotFoundError(`instance ${input.instanceId}`);
     if (input.type === "FORCE_SUCCESS") {
       if (!input.taskCode) throw new BadRequestError("name the task to force to success");
-      if (!isWorkflowFinal(inst.state)) throw new BadRequestError(`a task can be forced to success only once the instance has finished (it is ${inst.state})`);
+      if (!isWorkflowFinal(inst.state))
+        throw new BadRequestError(
+          `a task can be forced to success only once the instance has finished (it is ${inst.state})`,
+        );
     } else {
       const t = transitionWorkflow(inst.state, EVENT_OF[input.type]);
       if (!t.ok) throw new BadRequestError(t.reason);
