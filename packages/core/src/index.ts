@@ -2,6 +2,7 @@ export * from "./statuses";
 export * from "./errors";
 export * from "./format/workflow";
 export * from "./format/validate";
+export * from "./format/diff";
 export * from "./dag/graph";
 export * from "./dag/readiness";
 export * from "./machines/types";
