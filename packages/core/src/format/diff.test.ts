@@ -35,7 +35,7 @@ const base = {
 describe("diffWorkflows", () => {
   it("finds nothing between equal definitions, even when positions moved", () => {
     const d = diffWorkflows(base, {
-      ...structuredClone(base),
+      ...(JSON.parse(JSON.stringify(base)) as typeof base),
       layout: { a: { x: 1, y: 2 } },
     } as typeof base);
     expect(isEmptyDiff(d)).toBe(true);
