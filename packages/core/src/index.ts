@@ -5,6 +5,7 @@ export * from "./format/validate";
 export * from "./format/diff";
 export * from "./dag/graph";
 export * from "./dag/readiness";
+export * from "./dag/critical-path";
 export * from "./machines/types";
 export * from "./machines/workflow-instance";
 export * from "./machines/task-instance";
