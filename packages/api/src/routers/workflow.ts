@@ -45,6 +45,11 @@ export const workflowRouter = router({
     .input(WorkflowRef)
     .query(({ ctx, input }) => workflows.listVersions(ctx.deps.db, input)),
 
+  /** Points the workflow at an existing version (DolphinScheduler's "switch version"); writes no version. */
+  makeCurrent: projectWriteProcedure
+    .input(WorkflowRef.extend({ version: z.number().int().min(1) }))
+    .mutation(({ ctx, input }) => workflows.makeVersionCurrent(ctx.deps.db, input)),
+
   /** START command through the outbox; `instanceId` is null if no master picked it up within 10 s. */
   run: projectWriteProcedure
     .input(
@@ -56,6 +61,8 @@ export const workflowRouter = router({
           .regex(/^[A-Za-z0-9_.-]{1,64}$/, "worker group must be 1-64 letters, digits, _ . or -")
           .optional(),
         paramOverrides: z.record(z.string().max(64), z.string().max(100_000)).optional(),
+        /** Walk the DAG without running anything: every task is marked successful at once. */
+        dryRun: z.boolean().optional(),
         /** Run from one task: only it, it and everything downstream, or it and everything upstream. */
         startTask: z
           .object({

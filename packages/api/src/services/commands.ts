@@ -26,6 +26,8 @@ export interface RunInput {
   workerGroup?: string;
   paramOverrides?: Record<string, string>;
   startTask?: { code: string; mode: "only" | "downstream" | "upstream" };
+  /** Walk the DAG without executing anything: every task succeeds at once (the master's dry run). */
+  dryRun?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -54,6 +56,7 @@ export async function startWorkflow(
     if (input.paramOverrides && Object.keys(input.paramOverrides).length > 0)
       options.paramOverrides = input.paramOverrides;
     if (input.startTask) options.startTask = input.startTask;
+    if (input.dryRun) options.dryRun = true;
     const [row] = await tx
       .insert(command)
       .values({

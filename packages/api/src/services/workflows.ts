@@ -24,7 +24,11 @@ export async function listWorkflows(db: Db, projectId: string) {
     .select({
       ...workflowColumns,
       description: sql<string>`coalesce((select wv.definition->>'description' from workflow_version wv where wv.workflow_id = "workflow"."id" and wv.version = "workflow"."current_version"), '')`,
-      lastInstance: sql<{ id: string; state: string; createdAt: string } | null>`(select json_build_object('id', wi.id, 'state', wi.state, 'createdAt', wi.created_at) from workflow_instance wi where wi.workflow_id = "workflow"."id" order by wi.created_at desc limit 1)`,
+      lastInstance: sql<{
+        id: string;
+        state: string;
+        createdAt: string;
+      } | null>`(select json_build_object('id', wi.id, 'state', wi.state, 'createdAt', wi.created_at) from workflow_instance wi where wi.workflow_id = "workflow"."id" order by wi.created_at desc limit 1)`,
     })
     .from(workflow)
     .where(eq(workflow.projectId, projectId))
@@ -41,7 +45,11 @@ async function loadWorkflow(db: Db, projectId: string, workflowId: string) {
 }
 
 /** Creates a workflow at version 0 (no definition yet: the editor opens an empty canvas). */
-export async function createWorkflow(db: Db, user: SessionUser, input: { projectId: string; name: string }) {
+export async function createWorkflow(
+  db: Db,
+  user: SessionUser,
+  input: { projectId: string; name: string },
+) {
   try {
     const [row] = await db
       .insert(workflow)
@@ -49,13 +57,17 @@ export async function createWorkflow(db: Db, user: SessionUser, input: { project
       .returning(workflowColumns);
     return row!;
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ConflictError(`a workflow named "${input.name}" already exists in this project`);
+    if (isUniqueViolation(err))
+      throw new ConflictError(`a workflow named "${input.name}" already exists in this project`);
     throw err;
   }
 }
 
 /** A workflow with one version's definition (the current one by default; version 0 is the empty canvas). */
-export async function getWorkflow(db: Db, input: { projectId: string; workflowId: string; version?: number }) {
+export async function getWorkflow(
+  db: Db,
+  input: { projectId: string; workflowId: string; version?: number },
+) {
   const wf = await loadWorkflow(db, input.projectId, input.workflowId);
   const version = input.version ?? wf.currentVersion;
   if (version === 0) return { workflow: wf, version: 0, definition: emptyDefinition(wf.name) };
@@ -97,7 +109,9 @@ export async function saveWorkflow(
         .from(workflowVersion)
         .where(eq(workflowVersion.workflowId, wf.id));
       const version = (max?.v ?? 0) + 1;
-      await tx.insert(workflowVersion).values({ workflowId: wf.id, version, definition, createdBy: user.id });
+      await tx
+        .insert(workflowVersion)
+        .values({ workflowId: wf.id, version, definition, createdBy: user.id });
       await tx
         .update(workflow)
         .set({ currentVersion: version, name: definition.name, updatedAt: sql`now()` })
@@ -106,7 +120,9 @@ export async function saveWorkflow(
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new ConflictError(`another workflow in this project is already named "${definition.name}"`);
+      throw new ConflictError(
+        `another workflow in this project is already named "${definition.name}"`,
+      );
     }
     throw err;
   }
@@ -126,4 +142,43 @@ export async function listVersions(db: Db, input: { projectId: string; workflowI
     .where(eq(workflowVersion.workflowId, wf.id))
     .orderBy(desc(workflowVersion.version));
   return rows.map((r) => ({ ...r, current: r.version === wf.currentVersion }));
+}
+
+/**
+ * Makes an existing version current, as DolphinScheduler's "switch version" does: the pointer moves, no
+ * version is written, and the next save becomes max + 1. The workflow takes that version's name.
+ */
+export async function makeVersionCurrent(
+  db: Db,
+  input: { projectId: string; workflowId: string; version: number },
+): Promise<{ version: number }> {
+  try {
+    return await db.transaction(async (tx) => {
+      const [wf] = await tx
+        .select({ id: workflow.id, name: workflow.name })
+        .from(workflow)
+        .where(and(eq(workflow.id, input.workflowId), eq(workflow.projectId, input.projectId)))
+        .for("update");
+      if (!wf) throw new NotFoundError(`workflow ${input.workflowId}`);
+      const [row] = await tx
+        .select({ name: sql<string>`${workflowVersion.definition}->>'name'` })
+        .from(workflowVersion)
+        .where(
+          and(eq(workflowVersion.workflowId, wf.id), eq(workflowVersion.version, input.version)),
+        );
+      if (!row) throw new NotFoundError(`version ${input.version} of workflow "${wf.name}"`);
+      await tx
+        .update(workflow)
+        .set({ currentVersion: input.version, name: row.name, updatedAt: sql`now()` })
+        .where(eq(workflow.id, wf.id));
+      return { version: input.version };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      throw new ConflictError(
+        `version ${input.version}'s name is taken by another workflow in this project`,
+      );
+    }
+    throw err;
+  }
 }
