@@ -22,6 +22,7 @@ const consumer = new TaskConsumer({
   connection,
   queues,
   names: redisNames(env.SHOAL_REDIS_PREFIX),
+  workerId: env.workerId,
   workerGroup: env.SHOAL_WORKER_GROUP,
   concurrency: env.SHOAL_WORKER_CONCURRENCY,
   tmpDir: env.SHOAL_WORKER_TMP,
@@ -29,7 +30,25 @@ const consumer = new TaskConsumer({
   taskEnv: taskBaseEnv(process.env),
   log,
 });
-const heartbeat = new WorkerHeartbeat(dbHandle.db, env.workerId, env.SHOAL_WORKER_GROUP, () => consumer.runningCount, log);
+const heartbeat = new WorkerHeartbeat({
+  db: dbHandle.db,
+  id: env.workerId,
+  workerGroup: env.SHOAL_WORKER_GROUP,
+  intervalMs: env.SHOAL_HEARTBEAT_SECONDS * 1000,
+  ttlMs: env.SHOAL_HEARTBEAT_TTL_SECONDS * 1000,
+  limits: {
+    maxCpuPct: env.SHOAL_WORKER_MAX_CPU,
+    maxMemPct: env.SHOAL_WORKER_MAX_MEMORY,
+    maxLoadPerCpu: env.SHOAL_WORKER_MAX_LOAD,
+    maxTasks: env.SHOAL_WORKER_MAX_TASKS,
+  },
+  running: () => consumer.runningCount,
+  pause: () => consumer.hold("load"),
+  resume: () => consumer.release("load"),
+  fence: () => consumer.fence(),
+  unfence: () => consumer.unfence(),
+  log,
+});
 
 await heartbeat.start();
 await consumer.start();
@@ -40,8 +59,11 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log(`worker ${env.workerId} stopping (${signal}); finishing running tasks`);
-  heartbeat.stop();
+  // Take nothing new and let running attempts finish (their results are reported); keep the
+  // registration fresh meanwhile so masters do not fail them over.
   await consumer.stop();
+  heartbeat.stop();
+  await heartbeat.deregister().catch((e: Error) => log(`deregister failed: ${e.message}`));
   await queues.close();
   redis.disconnect();
   await dbHandle.close();

@@ -1,8 +1,16 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { hostname, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Db } from "@shoal/db";
-import { KillMessageSchema, QUEUES, TaskJobSchema, jobIds, type RedisNames, type TaskEventMessage, type TaskJob } from "@shoal/protocol";
+import {
+  KillMessageSchema,
+  QUEUES,
+  TaskJobSchema,
+  jobIds,
+  type RedisNames,
+  type TaskEventMessage,
+  type TaskJob,
+} from "@shoal/protocol";
 import { Worker, type Job, type Queues, type Redis } from "@shoal/protocol/bullmq";
 import type { ConnectionOptions } from "bullmq";
 import { EXECUTORS, type ExecResult } from "./executors";
@@ -16,6 +24,8 @@ export interface TaskConsumerDeps {
   connection: ConnectionOptions;
   queues: Queues;
   names: RedisNames;
+  /** This worker's registry id: recorded as the attempt's host and on the BullMQ job, so failover finds its attempts. */
+  workerId: string;
   workerGroup: string;
   concurrency: number;
   tmpDir?: string;
@@ -29,7 +39,10 @@ export interface TaskConsumerDeps {
 export class TaskConsumer {
   private worker?: Worker;
   private readonly running = new Map<string, AbortController>();
-  private readonly host = hostname();
+  /** Why the consumer takes no jobs (load guard, fencing, shutdown); it consumes while empty. */
+  private readonly holds = new Set<string>();
+  /** Fenced: results are not reported (the masters have failed these attempts over already). */
+  private fenced = false;
 
   constructor(private readonly d: TaskConsumerDeps) {}
 
@@ -47,11 +60,37 @@ export class TaskConsumer {
       connection: this.d.connection,
       prefix: this.d.names.bullPrefix,
       concurrency: this.d.concurrency,
+      name: this.d.workerId,
       // A stalled job means this worker died: the master's failover decides about a new attempt,
       // BullMQ must not silently run the same attempt twice.
       maxStalledCount: 0,
     });
-    this.worker.on("failed", (job, err) => this.d.log(`task job ${job?.id} failed: ${err.message}`));
+    this.worker.on("failed", (job, err) =>
+      this.d.log(`task job ${job?.id} failed: ${err.message}`),
+    );
+  }
+
+  /** Stops taking jobs for `reason` (running ones go on) until every hold is released. */
+  async hold(reason: string): Promise<void> {
+    this.holds.add(reason);
+    if (this.worker && !this.worker.isPaused()) await this.worker.pause(true);
+  }
+
+  async release(reason: string): Promise<void> {
+    this.holds.delete(reason);
+    if (this.holds.size === 0 && this.worker?.isPaused()) await this.worker.resume();
+  }
+
+  /** Self-fencing: take nothing, kill every running attempt's process group, report none of them. */
+  async fence(): Promise<void> {
+    this.fenced = true;
+    await this.hold("fenced");
+    for (const controller of this.running.values()) controller.abort("fenced");
+  }
+
+  async unfence(): Promise<void> {
+    this.fenced = false;
+    await this.release("fenced");
   }
 
   async stop(): Promise<void> {
@@ -61,42 +100,90 @@ export class TaskConsumer {
   }
 
   private async report(job: TaskJob, event: TaskEventMessage): Promise<void> {
-    await this.d.queues.toMaster(job.owner, { kind: "taskEvent", event }, { jobId: jobIds.taskEvent(job.taskInstanceId, event.type) });
+    await this.d.queues.toMaster(
+      job.owner,
+      { kind: "taskEvent", event },
+      { jobId: jobIds.taskEvent(job.taskInstanceId, event.type) },
+    );
   }
 
   private async handle(bullJob: Job): Promise<void> {
     const job = TaskJobSchema.parse(bullJob.data);
-    const base = { taskInstanceId: job.taskInstanceId, instanceId: job.instanceId, epoch: job.epoch };
+    const base = {
+      taskInstanceId: job.taskInstanceId,
+      instanceId: job.instanceId,
+      epoch: job.epoch,
+    };
     const controller = new AbortController();
     this.running.set(job.taskInstanceId, controller);
-    const logs = new LogStream(this.d.redis, this.d.db, this.d.names.logStream(job.taskInstanceId), job.taskInstanceId);
+    const logs = new LogStream(
+      this.d.redis,
+      this.d.db,
+      this.d.names.logStream(job.taskInstanceId),
+      job.taskInstanceId,
+    );
     let result: ExecResult;
     let workDir: string | undefined;
     try {
       if (await this.d.redis.exists(this.d.names.killKey(job.taskInstanceId))) {
-        result = { outcome: "KILL", exitCode: null, error: "stopped before it started", outParams: {} };
+        result = {
+          outcome: "KILL",
+          exitCode: null,
+          error: "stopped before it started",
+          outParams: {},
+        };
       } else {
-        await this.report(job, { ...base, type: "started", host: this.host, pid: process.pid, at: Date.now() });
+        await this.report(job, {
+          ...base,
+          type: "started",
+          host: this.d.workerId,
+          pid: process.pid,
+          at: Date.now(),
+        });
         const executor = EXECUTORS[job.taskType];
         if (!executor) {
-          result = { outcome: "FAILURE", exitCode: null, error: `this worker cannot run task type "${job.taskType}"`, outParams: {} };
+          result = {
+            outcome: "FAILURE",
+            exitCode: null,
+            error: `this worker cannot run task type "${job.taskType}"`,
+            outParams: {},
+          };
         } else {
-          workDir = await mkdtemp(join(this.d.tmpDir ?? tmpdir(), `shoal-${job.taskCode.replace(/[^A-Za-z0-9_-]/g, "_")}-`));
+          workDir = await mkdtemp(
+            join(
+              this.d.tmpDir ?? tmpdir(),
+              `shoal-${job.taskCode.replace(/[^A-Za-z0-9_-]/g, "_")}-`,
+            ),
+          );
           const env = { ...this.d.taskEnv, ...job.env };
-          result = await executor({ job, workDir, env, log: (l) => logs.line(l), signal: controller.signal, killGraceMs: this.d.killGraceMs });
+          result = await executor({
+            job,
+            workDir,
+            env,
+            log: (text, opts) => logs.line(text, opts),
+            signal: controller.signal,
+            killGraceMs: this.d.killGraceMs,
+          });
         }
       }
-      if (result.outcome === "FAILURE" && result.exitCode === null && result.error) logs.line(`[shoal] task failed: ${result.error}`);
-      if (result.outcome === "KILL") logs.line("[shoal] task killed");
-      if (result.exitCode !== null) logs.line(`[shoal] exit code ${result.exitCode}`);
+      if (result.outcome === "FAILURE" && result.exitCode === null && result.error)
+        logs.system(`[shoal] task failed: ${result.error}`);
+      if (result.outcome === "KILL") logs.system("[shoal] task killed");
+      if (result.exitCode !== null) logs.system(`[shoal] exit code ${result.exitCode}`);
     } catch (err) {
-      result = { outcome: "FAILURE", exitCode: null, error: `worker error: ${(err as Error).message}`, outParams: {} };
-      logs.line(`[shoal] ${result.error}`);
+      result = {
+        outcome: "FAILURE",
+        exitCode: null,
+        error: `worker error: ${(err as Error).message}`,
+        outParams: {},
+      };
+      logs.system(`[shoal] ${result.error}`);
     } finally {
       this.running.delete(job.taskInstanceId);
       if (workDir) await rm(workDir, { recursive: true, force: true }).catch(() => {});
     }
     await logs.finish();
+    if (this.fenced) return; // failed over: a new attempt owns the outcome
     await this.report(job, {
       ...base,
       type: "finished",
