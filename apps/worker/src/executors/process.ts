@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { LineEnd } from "@shoal/core";
+import { LineSplitter } from "../log-stream";
 import type { ExecContext, ExecResult } from "./types";
 
 /** `${setValue(name=value)}` printed by a task sets an OUT param (DolphinScheduler's convention). */
@@ -19,7 +21,12 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  * the log. A kill signals the whole group (SIGTERM, then SIGKILL after the grace period), and whatever
  * the script left behind in its group is killed when it exits.
  */
-export async function runScript(ctx: ExecContext, interpreter: string, fileName: string, body: string): Promise<ExecResult> {
+export async function runScript(
+  ctx: ExecContext,
+  interpreter: string,
+  fileName: string,
+  body: string,
+): Promise<ExecResult> {
   const file = join(ctx.workDir, fileName);
   await writeFile(file, body, { mode: 0o600 });
   const outParams: Record<string, string> = {};
@@ -40,36 +47,41 @@ export async function runScript(ctx: ExecContext, interpreter: string, fileName:
   if (ctx.signal.aborted) onAbort();
   ctx.signal.addEventListener("abort", onAbort);
 
-  const pipe = (stream: NodeJS.ReadableStream) => {
-    let rest = "";
+  // Bytes are decoded as UTF-8 across chunk boundaries; invalid sequences become U+FFFD.
+  const pipe = (stream: NodeJS.ReadableStream, stderr: boolean) => {
+    const lines = new LineSplitter((text, end) => emit(text, stderr, end));
     stream.setEncoding("utf8");
-    stream.on("data", (data: string) => {
-      const parts = (rest + data).split("\n");
-      rest = parts.pop() ?? "";
-      for (const line of parts) emit(line);
-    });
-    return () => {
-      if (rest) emit(rest);
-      rest = "";
-    };
+    stream.on("data", (data: string) => lines.push(data));
+    return () => lines.end();
   };
-  const emit = (line: string) => {
-    ctx.log(line);
-    for (const m of line.matchAll(SET_VALUE)) outParams[m[1]!] = m[2]!;
+  const emit = (text: string, stderr: boolean, end: LineEnd) => {
+    ctx.log(text, { stderr, end });
+    for (const m of text.matchAll(SET_VALUE)) outParams[m[1]!] = m[2]!;
   };
-  const endOut = pipe(child.stdout);
-  const endErr = pipe(child.stderr);
+  const endOut = pipe(child.stdout, false);
+  const endErr = pipe(child.stderr, true);
 
   const result = await new Promise<ExecResult>((resolve) => {
     child.on("error", (err) => {
-      resolve({ outcome: "FAILURE", exitCode: null, error: `could not start ${interpreter}: ${err.message}`, outParams });
+      resolve({
+        outcome: "FAILURE",
+        exitCode: null,
+        error: `could not start ${interpreter}: ${err.message}`,
+        outParams,
+      });
     });
     child.on("close", (code, signal) => {
       endOut();
       endErr();
       if (killed) resolve({ outcome: "KILL", exitCode: code, error: "killed", outParams });
       else if (code === 0) resolve({ outcome: "SUCCESS", exitCode: 0, error: null, outParams });
-      else resolve({ outcome: "FAILURE", exitCode: code, error: signal ? `terminated by ${signal}` : `exit code ${code}`, outParams });
+      else
+        resolve({
+          outcome: "FAILURE",
+          exitCode: code,
+          error: signal ? `terminated by ${signal}` : `exit code ${code}`,
+          outParams,
+        });
     });
   });
   ctx.signal.removeEventListener("abort", onAbort);

@@ -1,3 +1,4 @@
+import type { LineEnd } from "@shoal/core";
 import type { TaskJob } from "@shoal/protocol";
 
 export interface ExecContext {
@@ -5,7 +6,8 @@ export interface ExecContext {
   /** A fresh directory for this attempt, removed afterwards. */
   workDir: string;
   env: Record<string, string>;
-  log: (line: string) => void;
+  /** One line of the task's output, without its `\n` (`end` says what followed it; default a newline). */
+  log: (text: string, opts?: { stderr?: boolean; end?: LineEnd }) => void;
   /** Aborted when the task must be killed (stop, timeout). */
   signal: AbortSignal;
   killGraceMs: number;
