@@ -121,10 +121,11 @@ async function openPostgres(
 async function openMysql(cfg: DatasourceConfig, signal?: AbortSignal): Promise<DatasourceSession> {
   const ssl = cfg.options.ssl;
   let aborted = false;
-  let conn: mysql.Connection | undefined;
+  // Set once connected; an abort during the handshake is applied right after it.
+  const open: { conn?: mysql.Connection } = {};
   const onAbort = () => {
     aborted = true;
-    conn?.destroy();
+    open.conn?.destroy();
   };
   signal?.addEventListener("abort", onAbort, { once: true });
   const guard = async <T>(p: Promise<T>): Promise<T> => {
@@ -135,7 +136,7 @@ async function openMysql(cfg: DatasourceConfig, signal?: AbortSignal): Promise<D
       throw err;
     }
   };
-  conn = await guard(
+  const c = await guard(
     mysql.createConnection({
       host: cfg.host,
       port: cfg.port,
@@ -156,8 +157,8 @@ async function openMysql(cfg: DatasourceConfig, signal?: AbortSignal): Promise<D
       dateStrings: true,
     }),
   );
-  if (aborted) conn.destroy();
-  const c = conn;
+  open.conn = c;
+  if (aborted) c.destroy();
   return {
     async run(statement) {
       const [result, fields] = await guard(c.query(statement));
