@@ -1,7 +1,28 @@
-import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gte,
+  ilike,
+  inArray,
+  isNotNull,
+  lt,
+  or,
+  sql,
+  type AnyColumn,
+  type SQL,
+} from "drizzle-orm";
 import { tracked } from "@trpc/server";
-import type { WorkflowInstanceState } from "@shoal/core";
-import { instanceEvent, taskInstance, workflow, workflowInstance, workflowVersion, type Db } from "@shoal/db";
+import { mergeParams, resolveParams, systemParams, type WorkflowInstanceState } from "@shoal/core";
+import {
+  instanceEvent,
+  taskInstance,
+  workflow,
+  workflowInstance,
+  workflowVersion,
+  type Db,
+} from "@shoal/db";
 import type { ApiDeps } from "../deps";
 import { NotFoundError } from "../errors";
 import { emptyDefinition } from "./workflows";
@@ -48,42 +69,82 @@ const taskColumns = {
   endTime: taskInstance.endTime,
 };
 
+/** Columns the instance list sorts by. */
+export const INSTANCE_SORTS = [
+  "createdAt",
+  "startTime",
+  "endTime",
+  "duration",
+  "state",
+  "workflow",
+  "name",
+] as const;
+export type InstanceSort = (typeof INSTANCE_SORTS)[number];
+
 export interface ListInstancesInput {
   projectId: string;
   limit: number;
-  cursor?: string | null;
+  offset: number;
   workflowId?: string;
   states?: WorkflowInstanceState[];
+  /** Substring of the instance's or the workflow's name, case-insensitive. */
+  name?: string;
+  /** Created at or after / before these instants. */
+  from?: Date;
+  to?: Date;
+  sort: InstanceSort;
+  dir: "asc" | "desc";
 }
 
-/** Instances of a project, newest first, keyset-paginated by (createdAt, id); `cursor` is the last id seen. */
+/** `%`, `_` and `\` match themselves in an ILIKE pattern. */
+export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const durationSql = sql`coalesce(${workflowInstance.endTime}, now()) - ${workflowInstance.startTime}`;
+const sortColumn: Record<InstanceSort, SQL | AnyColumn> = {
+  createdAt: workflowInstance.createdAt,
+  startTime: workflowInstance.startTime,
+  endTime: workflowInstance.endTime,
+  duration: durationSql,
+  state: workflowInstance.state,
+  workflow: workflow.name,
+  name: workflowInstance.name,
+};
+
+/**
+ * One page of a project's instances with the total that match, filtered and sorted on the server.
+ * Rows without the sort value (not started yet) come last either way; ties fall back to newest first.
+ */
 export async function listInstances(db: Db, input: ListInstancesInput) {
   const where: (SQL | undefined)[] = [eq(workflowInstance.projectId, input.projectId)];
   if (input.workflowId) where.push(eq(workflowInstance.workflowId, input.workflowId));
   if (input.states?.length) where.push(inArray(workflowInstance.state, input.states));
-  if (input.cursor) {
-    const [c] = await db
-      .select({ createdAt: workflowInstance.createdAt, id: workflowInstance.id })
+  if (input.name)
+    where.push(
+      or(
+        ilike(workflowInstance.name, likePattern(input.name)),
+        ilike(workflow.name, likePattern(input.name)),
+      ),
+    );
+  if (input.from) where.push(gte(workflowInstance.createdAt, input.from));
+  if (input.to) where.push(lt(workflowInstance.createdAt, input.to));
+  const col = sortColumn[input.sort];
+  const order = input.dir === "asc" ? sql`${col} asc nulls last` : sql`${col} desc nulls last`;
+  const [rows, [count]] = await Promise.all([
+    db
+      .select({ ...instanceColumns, workflowName: workflow.name })
       .from(workflowInstance)
-      .where(and(eq(workflowInstance.id, input.cursor), eq(workflowInstance.projectId, input.projectId)));
-    if (c) {
-      where.push(
-        or(
-          lt(workflowInstance.createdAt, c.createdAt),
-          and(eq(workflowInstance.createdAt, c.createdAt), lt(workflowInstance.id, c.id)),
-        ),
-      );
-    }
-  }
-  const rows = await db
-    .select({ ...instanceColumns, workflowName: workflow.name })
-    .from(workflowInstance)
-    .innerJoin(workflow, eq(workflow.id, workflowInstance.workflowId))
-    .where(and(...where))
-    .orderBy(desc(workflowInstance.createdAt), desc(workflowInstance.id))
-    .limit(input.limit + 1);
-  const items = rows.slice(0, input.limit);
-  return { items, nextCursor: rows.length > input.limit ? items[items.length - 1]!.id : null };
+      .innerJoin(workflow, eq(workflow.id, workflowInstance.workflowId))
+      .where(and(...where))
+      .orderBy(order, desc(workflowInstance.createdAt), desc(workflowInstance.id))
+      .limit(input.limit)
+      .offset(input.offset),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(workflowInstance)
+      .innerJoin(workflow, eq(workflow.id, workflowInstance.workflowId))
+      .where(and(...where)),
+  ]);
+  return { items: rows, total: count?.n ?? 0 };
 }
 
 async function loadInstance(db: Db, projectId: string, instanceId: string) {
@@ -154,7 +215,8 @@ export async function* watchInstance(
   input: { projectId: string; instanceId: string; lastEventId?: string | null },
   signal: AbortSignal | undefined,
 ) {
-  let lastSent = input.lastEventId != null && /^\d+$/.test(input.lastEventId) ? Number(input.lastEventId) : -1;
+  let lastSent =
+    input.lastEventId != null && /^\d+$/.test(input.lastEventId) ? Number(input.lastEventId) : -1;
   // Check existence and access before subscribing.
   await loadInstance(deps.db, input.projectId, input.instanceId);
 
@@ -193,4 +255,133 @@ export async function* watchInstance(
     signal?.removeEventListener("abort", poke);
     unlisten();
   }
+}
+
+/** Changes arriving within this window reach the browser as one tick. */
+const PROJECT_COALESCE_MS = 150;
+
+/**
+ * Live instance list of a project: yields `{ instanceIds }` — the instances that changed — whenever the
+ * master publishes on the project channel, coalesced over {@link PROJECT_COALESCE_MS}. The first tick
+ * (empty) comes right after subscribing, so a client that refetches on every tick misses nothing that
+ * changed while it was disconnected. Only ids travel: the page refetches what it shows from Postgres.
+ */
+export async function* watchProject(
+  deps: ApiDeps,
+  input: { projectId: string },
+  signal: AbortSignal | undefined,
+) {
+  const changed = new Set<string>();
+  let wake: (() => void) | null = null;
+  const unlisten = await deps.pubsub.listen(deps.names.projectChannel(input.projectId), (id) => {
+    changed.add(id);
+    wake?.();
+  });
+  const onAbort = () => wake?.();
+  signal?.addEventListener("abort", onAbort);
+  try {
+    yield { instanceIds: [] as string[] };
+    while (!signal?.aborted) {
+      if (changed.size === 0) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, PROJECT_COALESCE_MS));
+      if (signal?.aborted) break;
+      const instanceIds = [...changed];
+      changed.clear();
+      yield { instanceIds };
+    }
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    unlisten();
+  }
+}
+
+/** The instance's timeline: commands (with who) and state changes, oldest first. */
+export async function listInstanceEvents(
+  db: Db,
+  projectId: string,
+  instanceId: string,
+  limit = 5000,
+) {
+  await loadInstance(db, projectId, instanceId);
+  return db
+    .select({
+      id: instanceEvent.id,
+      kind: instanceEvent.kind,
+      taskCode: instanceEvent.taskCode,
+      taskInstanceId: instanceEvent.taskInstanceId,
+      fromState: instanceEvent.fromState,
+      toState: instanceEvent.toState,
+      message: instanceEvent.message,
+      actor: instanceEvent.actor,
+      createdAt: instanceEvent.createdAt,
+    })
+    .from(instanceEvent)
+    .where(eq(instanceEvent.workflowInstanceId, instanceId))
+    .orderBy(asc(instanceEvent.id))
+    .limit(limit);
+}
+
+export type ParamSourceName = "system" | "global" | "override";
+
+/**
+ * The instance's parameters as its tasks saw them: system params (for its schedule or start time, in
+ * `timeZone`), the workflow's globals and the run's overrides merged with DolphinScheduler's precedence,
+ * each with its raw and resolved value and where it came from; and the OUT params every task of the
+ * current generation reported (latest attempt that reported any).
+ */
+export async function instanceParams(
+  db: Db,
+  projectId: string,
+  instanceId: string,
+  timeZone: string,
+) {
+  const { instance, definition } = await getInstance(db, projectId, instanceId);
+  const baseTime = instance.scheduleTime ?? instance.startTime ?? instance.createdAt;
+  const sys = systemParams(baseTime, timeZone);
+  const system = sys.ok ? sys.value : {};
+  const overrides = instance.options.paramOverrides ?? {};
+  const merged = mergeParams({ system, global: definition.globalParams, startup: overrides });
+  const source = new Map<string, ParamSourceName>();
+  for (const name of Object.keys(system)) source.set(name, "system");
+  for (const p of definition.globalParams ?? []) source.set(p.name, "global");
+  for (const name of Object.keys(overrides)) source.set(name, "override");
+  const params = Object.entries(merged).map(([name, value]) => {
+    const r = resolveParams({ text: value, params: merged, baseTime, timeZone });
+    return {
+      name,
+      value,
+      source: source.get(name) ?? "global",
+      resolved: r.ok ? r.value : null,
+      error: r.ok ? null : r.error.message,
+    };
+  });
+
+  const rows = await db
+    .select({
+      taskCode: taskInstance.taskCode,
+      taskName: taskInstance.taskName,
+      attempt: taskInstance.attempt,
+      outParams: taskInstance.outParams,
+    })
+    .from(taskInstance)
+    .where(
+      and(
+        eq(taskInstance.workflowInstanceId, instanceId),
+        eq(taskInstance.generation, instance.generation),
+        isNotNull(taskInstance.outParams),
+      ),
+    )
+    .orderBy(asc(taskInstance.taskCode), asc(taskInstance.attempt));
+  const latest = new Map<
+    string,
+    { taskCode: string; taskName: string; attempt: number; outParams: Record<string, string> }
+  >();
+  for (const r of rows)
+    if (r.outParams && Object.keys(r.outParams).length > 0)
+      latest.set(r.taskCode, { ...r, outParams: r.outParams });
+  return { timeZone, baseTime, params, taskOut: [...latest.values()] };
 }
