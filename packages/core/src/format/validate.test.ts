@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ValidationIssue } from "../errors";
+import { TASK_TYPES } from "../task-types";
 import { validateWorkflow } from "./validate";
 import type { TaskDefinitionInput } from "./workflow";
 
@@ -167,7 +168,7 @@ const cases: Case[] = [
         taskCode: "b",
         taskName: "Transform",
         field: "type",
-        message: 'task "Transform": unknown task type "spark" (known: shell, python)',
+        message: `task "Transform": unknown task type "spark" (known: ${Object.keys(TASK_TYPES).join(", ")})`,
       },
     ],
   },

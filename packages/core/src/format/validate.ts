@@ -1,11 +1,14 @@
 import type { z } from "zod";
 import { buildDag, findCycles } from "../dag/graph";
 import type { Result, ValidationIssue } from "../errors";
-import { getTaskType, TASK_TYPES } from "../task-types";
+import { getTaskType, logicTaskIssues, TASK_TYPES } from "../task-types";
 import { type WorkflowDefinition, WorkflowDefinitionSchema } from "./workflow";
 
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
+  return path
+    .map((p) => (typeof p === "number" ? `[${p}]` : String(p)))
+    .join(".")
+    .replace(/\.\[/g, "[");
 }
 
 function zodIssues(error: z.ZodError, input: unknown): ValidationIssue[] {
@@ -131,6 +134,8 @@ export function validateWorkflow(input: unknown): Result<WorkflowDefinition, Val
       message: `cycle between tasks: ${[...names, names[0]].join(" → ")}`,
     });
   }
+
+  issues.push(...logicTaskIssues(wf.tasks, dag));
 
   return issues.length > 0 ? { ok: false, error: issues } : { ok: true, value: wf };
 }

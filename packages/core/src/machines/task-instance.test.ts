@@ -17,6 +17,7 @@ const EVENTS = {
   "failed, last attempt": { event: { type: "failed", exitCode: 1, reason: "boom" }, ctx: LAST },
   killed: { event: { type: "killed" }, ctx: RETRY_LEFT },
   paused: { event: { type: "paused" }, ctx: RETRY_LEFT },
+  suspended: { event: { type: "suspended" }, ctx: RETRY_LEFT },
   "timedOut warn": { event: { type: "timedOut", strategy: "warn" }, ctx: RETRY_LEFT },
   "timedOut fail, retry left": { event: { type: "timedOut", strategy: "fail" }, ctx: RETRY_LEFT },
   "timedOut fail, last attempt": { event: { type: "timedOut", strategy: "fail" }, ctx: LAST },
@@ -65,6 +66,7 @@ const final = (reason?: string): Record<EventName, Expected> => ({
   "failed, last attempt": no(),
   killed: no(),
   paused: no(),
+  suspended: no(),
   "timedOut warn": no(),
   "timedOut fail, retry left": no(),
   "timedOut fail, last attempt": no(),
@@ -102,6 +104,10 @@ const onWorker = (state: "DISPATCHED" | "RUNNING"): Record<EventName, Expected> 
   "failed, last attempt": to("FAILURE", notifyFailed),
   killed: to("KILL"),
   paused: no(`only a task not yet dispatched can pause, this one is ${state}`),
+  suspended:
+    state === "RUNNING"
+      ? to("PAUSE")
+      : no("only a running task can be suspended, this one is DISPATCHED"),
   "timedOut warn": to(state, notifyTimedOut),
   "timedOut fail, retry left": to("FAILURE", kill, retryIn30s),
   "timedOut fail, last attempt": to("FAILURE", kill, notifyFailed),

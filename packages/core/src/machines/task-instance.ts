@@ -10,6 +10,8 @@ export type TaskEvent =
   | { type: "failed"; exitCode: number | null; reason?: string }
   | { type: "killed" }
   | { type: "paused" }
+  /** A task running inside the master (a sub-workflow whose child paused, a waiting dependent) pauses with its instance. */
+  | { type: "suspended" }
   | { type: "timedOut"; strategy: "warn" | "fail" | "warnfail" }
   | { type: "workerLost" }
   | { type: "forceSucceeded"; workflowFinished: boolean };
@@ -37,28 +39,42 @@ const retry = (ctx: TaskContext): TaskEffect => ({
 });
 
 function failure(ctx: TaskContext, extra: TaskEffect[] = []): Result {
-  return accept("FAILURE", [...extra, canRetry(ctx) ? retry(ctx) : { type: "notify", event: "taskFailed" }]);
+  return accept("FAILURE", [
+    ...extra,
+    canRetry(ctx) ? retry(ctx) : { type: "notify", event: "taskFailed" },
+  ]);
 }
 
 /** The task-instance (one attempt) state machine. Final attempts never change; retries are new attempts. */
 export function transitionTask(state: State, event: TaskEvent, ctx: TaskContext): Result {
-  const active = state === "SUBMITTED" || state === "DELAY_EXECUTION" || state === "DISPATCHED" || state === "RUNNING";
+  const active =
+    state === "SUBMITTED" ||
+    state === "DELAY_EXECUTION" ||
+    state === "DISPATCHED" ||
+    state === "RUNNING";
   switch (event.type) {
     case "delayed":
-      return state === "SUBMITTED" ? accept("DELAY_EXECUTION") : reject(`cannot delay a task that is ${state}`);
+      return state === "SUBMITTED"
+        ? accept("DELAY_EXECUTION")
+        : reject(`cannot delay a task that is ${state}`);
     case "dispatched":
       return state === "SUBMITTED" || state === "DELAY_EXECUTION"
         ? accept("DISPATCHED")
         : reject(`cannot dispatch a task that is ${state}`);
     case "started":
-      return state === "DISPATCHED" ? accept("RUNNING") : reject(`cannot start a task that is ${state}`);
+      return state === "DISPATCHED"
+        ? accept("RUNNING")
+        : reject(`cannot start a task that is ${state}`);
     case "succeeded":
       // A finished event may overtake its started event (they travel on the same queue but are batched).
       return state === "RUNNING" || state === "DISPATCHED"
         ? accept("SUCCESS")
         : reject(`cannot succeed a task that is ${state}`);
     case "failed":
-      return state === "RUNNING" || state === "DISPATCHED" || state === "SUBMITTED" || state === "DELAY_EXECUTION"
+      return state === "RUNNING" ||
+        state === "DISPATCHED" ||
+        state === "SUBMITTED" ||
+        state === "DELAY_EXECUTION"
         ? failure(ctx)
         : reject(`cannot fail a task that is ${state}`);
     case "killed":
@@ -67,12 +83,20 @@ export function transitionTask(state: State, event: TaskEvent, ctx: TaskContext)
       return state === "SUBMITTED" || state === "DELAY_EXECUTION"
         ? accept("PAUSE")
         : reject(`only a task not yet dispatched can pause, this one is ${state}`);
+    case "suspended":
+      return state === "RUNNING"
+        ? accept("PAUSE")
+        : reject(`only a running task can be suspended, this one is ${state}`);
     case "timedOut":
-      if (state !== "RUNNING" && state !== "DISPATCHED") return reject(`a task that is ${state} cannot time out`);
-      if (event.strategy === "warn") return accept(state, [{ type: "notify", event: "taskTimedOut" }]);
+      if (state !== "RUNNING" && state !== "DISPATCHED")
+        return reject(`a task that is ${state} cannot time out`);
+      if (event.strategy === "warn")
+        return accept(state, [{ type: "notify", event: "taskTimedOut" }]);
       return failure(ctx, [
         { type: "killTask" },
-        ...(event.strategy === "warnfail" ? [{ type: "notify", event: "taskTimedOut" } as const] : []),
+        ...(event.strategy === "warnfail"
+          ? [{ type: "notify", event: "taskTimedOut" } as const]
+          : []),
       ]);
     case "workerLost":
       // Re-run at most once per failure: a new attempt now, regardless of the retry budget.
@@ -83,8 +107,10 @@ export function transitionTask(state: State, event: TaskEvent, ctx: TaskContext)
           ])
         : reject(`a task that is ${state} has no worker to lose`);
     case "forceSucceeded":
-      if (state !== "FAILURE" && state !== "KILL") return reject(`only a failed or killed task can be forced, this one is ${state}`);
-      if (!event.workflowFinished) return reject("force success needs the workflow instance to have finished");
+      if (state !== "FAILURE" && state !== "KILL")
+        return reject(`only a failed or killed task can be forced, this one is ${state}`);
+      if (!event.workflowFinished)
+        return reject("force success needs the workflow instance to have finished");
       return accept("FORCED_SUCCESS");
     default:
       return assertNever(event, "task event");
