@@ -2,6 +2,7 @@ import { createDb, type Db } from "@shoal/db";
 import { createRedis, Queues, redisOptions, type Redis } from "@shoal/protocol/bullmq";
 import { redisNames, type RedisNames } from "@shoal/protocol";
 import type { ConnectionOptions } from "bullmq";
+import type { WorkerGroups } from "./systems/worker-groups";
 
 /** What every master system shares. */
 export interface MasterResources {
@@ -14,6 +15,10 @@ export interface MasterResources {
   names: RedisNames;
   /** IANA zone that $[time] expressions are computed in. */
   timeZone: string;
+  /** A master or worker whose heartbeat is older than this is dead (failover, command routing). */
+  ttlSeconds: number;
+  /** Worker-group liveness for the dispatch gate; absent, every group is taken as live. */
+  workerGroups?: WorkerGroups;
   log: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -33,6 +38,7 @@ export function createResources(cfg: {
   prefix: string;
   masterId: string;
   timeZone?: string;
+  ttlSeconds?: number;
   log: MasterResources["log"];
 }): { r: MasterResources; close(): Promise<void> } {
   const dbHandle = createDb(cfg.databaseUrl, { max: 10, appName: `shoal-master-${cfg.masterId}` });
@@ -47,6 +53,7 @@ export function createResources(cfg: {
     queues,
     names: redisNames(cfg.prefix),
     timeZone: cfg.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    ttlSeconds: cfg.ttlSeconds ?? 15,
     log: cfg.log,
   };
   return {

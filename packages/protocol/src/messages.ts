@@ -21,6 +21,8 @@ export const TaskEventSchema = z.discriminatedUnion("type", [
     exitCode: z.number().int().nullable(),
     error: z.string().max(10_000).nullable(),
     outParams: z.record(z.string(), z.string()).default({}),
+    /** What the task reports beyond OUT params (e.g. an HTTP status), stored as the attempt's detail. */
+    detail: z.record(z.string(), z.unknown()).optional(),
   }),
 ]);
 export type TaskEventMessage = z.infer<typeof TaskEventSchema>;
@@ -29,13 +31,20 @@ export type TaskEventMessage = z.infer<typeof TaskEventSchema>;
 export const MasterJobSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("taskEvent"), event: TaskEventSchema }),
   z.object({ kind: z.literal("command"), commandId: z.uuid() }),
-  /** Durable timers: retry intervals, delayed starts and timeouts. */
+  /** Durable timers: retry intervals, delayed starts, timeouts and logic-task checks (`seq` numbers the checks). */
   z.object({
     kind: z.literal("timer"),
-    timer: z.enum(["retry", "delay", "timeout"]),
+    timer: z.enum(["retry", "delay", "timeout", "check"]),
     instanceId: z.uuid(),
     taskInstanceId: z.uuid(),
+    seq: z.number().int().min(0).optional(),
   }),
+  /** A sub-workflow's child instance reached a final state; sent to the owner of the parent instance. */
+  z.object({ kind: z.literal("childFinished"), instanceId: z.uuid(), childInstanceId: z.uuid() }),
+  /** Failover: the worker running this attempt is gone; the owner starts a new attempt. */
+  z.object({ kind: z.literal("workerLost"), instanceId: z.uuid(), taskInstanceId: z.uuid(), workerId: z.string() }),
+  /** The reconciler found work of this instance missing from Redis; the owner re-derives it from Postgres. */
+  z.object({ kind: z.literal("reconcile"), instanceId: z.uuid() }),
 ]);
 export type MasterJob = z.infer<typeof MasterJobSchema>;
 

@@ -35,4 +35,5 @@ export const jobIds = {
   task: (taskInstanceId: string) => `task-${taskInstanceId}`,
   taskEvent: (taskInstanceId: string, type: string) => `ev-${taskInstanceId}-${type}`,
   timer: (taskInstanceId: string, kind: string) => `timer-${taskInstanceId}-${kind}`,
+  workerLost: (taskInstanceId: string) => `lost-${taskInstanceId}`,
 } as const;

@@ -6,9 +6,6 @@ import { isWorkflowActive } from "@shoal/core";
 import { publishChange, type MasterResources } from "../resources";
 import type { Runners } from "./runners";
 
-/** A master whose heartbeat is older than this is considered dead. */
-const MASTER_TTL_SECONDS = 15;
-
 /**
  * Consumes the command outbox. START-like commands become instances exactly once (the command row is
  * locked and marked consumed in the transaction that inserts the instance); commands on an existing
@@ -65,7 +62,15 @@ export class CommandConsumer {
           workflowVersion: cmd.workflowVersion,
           commandId: cmd.id,
           name: `${wf.name}-${stamp}`,
-          runType: cmd.type === "SCHEDULED" ? "SCHEDULE" : cmd.type === "COMPLEMENT" ? "BACKFILL" : "MANUAL",
+          runType: cmd.options.parentInstanceId
+            ? "SUB_WORKFLOW"
+            : cmd.type === "SCHEDULED"
+              ? "SCHEDULE"
+              : cmd.type === "COMPLEMENT"
+                ? "BACKFILL"
+                : "MANUAL",
+          parentInstanceId: cmd.options.parentInstanceId ?? null,
+          parentTaskInstanceId: cmd.options.parentTaskInstanceId ?? null,
           failureStrategy: cmd.failureStrategy,
           priority: cmd.priority,
           workerGroup: cmd.workerGroup,
@@ -129,7 +134,7 @@ export class CommandConsumer {
     const rows = await this.r.db
       .select({ id: server.id })
       .from(server)
-      .where(and(eq(server.id, masterId), gt(server.heartbeatAt, sql`now() - make_interval(secs => ${MASTER_TTL_SECONDS})`)));
+      .where(and(eq(server.id, masterId), gt(server.heartbeatAt, sql`now() - make_interval(secs => ${this.r.ttlSeconds})`)));
     return rows.length > 0;
   }
 }

@@ -4,28 +4,24 @@ import type { MasterResources } from "../resources";
 
 /**
  * Re-enqueues commands no master consumed in time, so a crash between the API's commit and its enqueue
- * (or a Redis flush) loses nothing. Enqueue is idempotent by command id, so any master may sweep.
+ * (or a Redis flush) loses nothing. A leader duty (see main.ts); the enqueue is idempotent by command id.
  */
 export class CommandSweeper {
-  private timer?: NodeJS.Timeout;
   constructor(
     private readonly r: MasterResources,
     private readonly ageSeconds: number,
   ) {}
 
-  start(): void {
-    this.timer = setInterval(() => void this.sweep().catch((e: Error) => this.r.log(`sweep failed: ${e.message}`)), this.ageSeconds * 1000);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
   async sweep(): Promise<number> {
     const stale = await this.r.db
       .select({ id: command.id })
       .from(command)
-      .where(and(eq(command.status, "PENDING"), lt(command.createdAt, sql`now() - make_interval(secs => ${this.ageSeconds})`)))
+      .where(
+        and(
+          eq(command.status, "PENDING"),
+          lt(command.createdAt, sql`now() - make_interval(secs => ${this.ageSeconds})`),
+        ),
+      )
       .limit(500);
     for (const { id } of stale) {
       // A job with this id may still exist (completed or failed): remove it so the add is not deduplicated.

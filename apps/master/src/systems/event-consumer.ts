@@ -45,6 +45,12 @@ export class EventConsumer {
       case "timer":
         await this.runners.with(msg.instanceId, (runner) => runner.onTimer(msg.timer, msg.taskInstanceId));
         return;
+      case "workerLost":
+        await this.runners.with(msg.instanceId, (runner) => runner.onWorkerLost(msg.taskInstanceId, msg.workerId));
+        return;
+      case "reconcile":
+        await this.runners.with(msg.instanceId, (runner) => runner.reconcile());
+        return;
       default: {
         const never: never = msg;
         throw new Error(`unknown master job ${JSON.stringify(never)}`);

@@ -39,6 +39,8 @@ import {
 import { jobIds, type TaskEventMessage, type TaskJob } from "@shoal/protocol";
 import { and, eq, sql } from "drizzle-orm";
 import { publishChange, type MasterResources } from "../resources";
+import { taskKeyOf } from "./task-key";
+import { awaitsWorker, noWorkerReason } from "./worker-groups";
 
 /** Thrown when this master no longer owns the instance (its epoch was bumped by a takeover). */
 export class FencedError extends Error {
@@ -320,7 +322,7 @@ export class InstanceRunner {
     const rd = readiness(this.dag, states, { failureStrategy: this.instance.failureStrategy, scope: this.scope });
     const dispatching = this.instance.state === "RUNNING";
     const pending = dispatching
-      ? [...this.latest.values()].filter((r) => r.state === "SUBMITTED" && !r.waitReason)
+      ? [...this.latest.values()].filter((r) => (r.state === "SUBMITTED" && !r.waitReason) || ((r.state === "SUBMITTED" || r.state === "DELAY_EXECUTION") && awaitsWorker(r.waitReason)))
       : [];
     const fresh = dispatching ? rd.ready : [];
 
@@ -398,6 +400,7 @@ export class InstanceRunner {
         await this.applyTask(tx, events, row, { type: "failed", exitCode: null }, { error: resolved.error, endTime: new Date() });
         continue;
       }
+      if (!(await this.workerAvailable(tx, events, row, task.workerGroup))) continue;
       const res = await this.applyTask(tx, events, row, { type: "dispatched" }, { waitReason: null });
       if (!res.ok) continue;
       jobs.push({
@@ -496,7 +499,7 @@ export class InstanceRunner {
       params: resolved.params,
       env: {
         ...env,
-        SHOAL_TASK_KEY: `${this.instance.id}:${task.code}:${row.attempt}`,
+        SHOAL_TASK_KEY: taskKeyOf(this.instance.id, row),
         SHOAL_INSTANCE_ID: this.instance.id,
         SHOAL_TASK_CODE: task.code,
         SHOAL_TASK_NAME: task.name,
@@ -548,7 +551,7 @@ export class InstanceRunner {
       const patch: Partial<TaskInstanceRow> =
         ev.type === "started"
           ? { host: ev.host, pid: ev.pid, startTime: new Date(ev.at) }
-          : { exitCode: ev.exitCode, error: ev.error, outParams: ev.outParams, endTime: new Date(ev.at) };
+          : { exitCode: ev.exitCode, error: ev.error, outParams: ev.outParams, detail: ev.detail ? { ...(row.detail ?? {}), ...ev.detail } : row.detail, endTime: new Date(ev.at) };
       const applied = await this.applyTaskEvent(row, event, patch);
       if (applied && ev.type === "started") {
         const timeout = this.tasks.get(row.taskCode)!.timeout;
@@ -571,7 +574,9 @@ export class InstanceRunner {
             const waiting = effect.delayMs > 0;
             const next = await this.insertAttempt(tx, events, row.taskCode, "SUBMITTED", waiting
               ? { waitReason: `retry interval until ${new Date(Date.now() + effect.delayMs).toISOString()}` }
-              : {});
+              : event.type === "workerLost"
+                ? { detail: { taskKey: taskKeyOf(this.instance.id, row) } } // same key across failover
+                : {});
             if (waiting) timers.push({ id: next.id, delayMs: effect.delayMs });
             break;
           }
@@ -646,6 +651,58 @@ export class InstanceRunner {
         result.rejection = rejection;
       });
       if (result.rejection) this.r.log(`command ${cmd.type} on ${this.instance.id} rejected: ${result.rejection}`);
+    });
+  }
+
+  // ---- HA: worker-group gate, worker failover and reconciliation (see failover.ts, reconciler.ts) ----
+
+  /** Dispatch gate: a task whose worker group has no live worker waits, visibly, until one exists. */
+  private async workerAvailable(tx: Tx, events: NewInstanceEvent[], row: TaskInstanceRow, group: string): Promise<boolean> {
+    const groups = this.r.workerGroups;
+    if (!groups || (await groups.isLive(group))) return true;
+    const reason = noWorkerReason(group);
+    if (row.waitReason !== reason) {
+      await tx.update(taskInstance).set({ waitReason: reason }).where(eq(taskInstance.id, row.id));
+      this.latest.set(row.taskCode, { ...row, waitReason: reason });
+      events.push({ workflowInstanceId: this.instance.id, taskInstanceId: row.id, taskCode: row.taskCode, kind: "wait", message: reason });
+    }
+    groups.waitFor(group, this.instance.id);
+    return false;
+  }
+
+  /** The worker of an attempt is gone: NEED_FAILOVER, and a new attempt (re-run once per failure). */
+  onWorkerLost(taskInstanceId: string, workerId: string): Promise<void> {
+    return this.run(async () => {
+      const row = [...this.latest.values()].find((r) => r.id === taskInstanceId);
+      if (!row || (row.state !== "DISPATCHED" && row.state !== "RUNNING")) return;
+      this.r.log(`worker ${workerId} lost task "${row.taskName}" of ${this.instance.id}: failing it over`);
+      await this.applyTaskEvent(row, { type: "workerLost" }, { error: `worker ${workerId} was lost; failed over` });
+    });
+  }
+
+  /** Re-creates from Postgres what Redis lost for this instance (task jobs, durable timers), then moves on. */
+  reconcile(): Promise<void> {
+    return this.run(async () => {
+      const jobs: Array<{ group: string; job: TaskJob; priority: number }> = [];
+      for (const row of [...this.latest.values()]) {
+        const task = this.tasks.get(row.taskCode);
+        if (!task) continue;
+        if (row.state === "DISPATCHED") {
+          if (await this.r.queues.queue(`tasks.${task.workerGroup}`).getJob(jobIds.task(row.id))) continue;
+          const resolved = this.resolveParams(task);
+          if (resolved.ok) {
+            jobs.push({ group: task.workerGroup, job: this.taskJob(row, task, resolved.value), priority: dispatchPriority(this.instance.priority, task.priority) });
+          }
+        } else if (row.state === "DELAY_EXECUTION" || (row.state === "SUBMITTED" && row.waitReason?.startsWith("retry interval"))) {
+          const until = Date.parse(/until (\S+)$/.exec(row.waitReason ?? "")?.[1] ?? "");
+          await this.timer(row.state === "DELAY_EXECUTION" ? "delay" : "retry", row.id, Number.isNaN(until) ? 0 : until - Date.now());
+        } else if (row.state === "RUNNING" && task.timeout && row.startTime) {
+          await this.timer("timeout", row.id, task.timeout.seconds * 1000 - (Date.now() - row.startTime.getTime()));
+        }
+      }
+      if (jobs.length > 0) this.r.log(`reconcile ${this.instance.id}: re-enqueued ${jobs.length} dispatched attempt(s) missing from Redis`);
+      await this.enqueue(jobs);
+      await this.advance();
     });
   }
 }

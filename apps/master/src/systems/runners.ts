@@ -28,6 +28,11 @@ export class Runners {
     this.runners.delete(instanceId);
   }
 
+  /** Self-fencing: every runner stops acting; owned instances are rebuilt from Postgres when it resumes. */
+  stopAll(): void {
+    for (const id of [...this.runners.keys()]) this.forget(id);
+  }
+
   /** Runs a step on an instance's runner; on fencing or an unexpected error, rebuilds from Postgres. */
   async with(instanceId: string, step: (runner: InstanceRunner) => Promise<void>): Promise<void> {
     const runner = await this.get(instanceId);
