@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { parseSecretKey } from "@shoal/db/datasources";
 import { z } from "zod";
 
 const EnvSchema = z.object({
@@ -39,6 +40,22 @@ const EnvSchema = z.object({
   SHOAL_WORKER_MAX_LOAD: z.coerce.number().min(0).optional(),
   /** Load guard: stop taking jobs while this many tasks run. */
   SHOAL_WORKER_MAX_TASKS: z.coerce.number().int().min(1).optional(),
+  /**
+   * 32-byte key (base64 or hex) that decrypts data source passwords for sql tasks; the web app's key.
+   * Optional: without it, sql tasks whose data source has a password fail saying so.
+   */
+  SHOAL_SECRET_KEY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return null;
+      try {
+        return parseSecretKey(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type WorkerEnv = z.infer<typeof EnvSchema> & { workerId: string };

@@ -28,6 +28,7 @@ const consumer = new TaskConsumer({
   tmpDir: env.SHOAL_WORKER_TMP,
   killGraceMs: env.SHOAL_KILL_GRACE_MS,
   taskEnv: taskBaseEnv(process.env),
+  secretKey: env.SHOAL_SECRET_KEY,
   log,
 });
 const heartbeat = new WorkerHeartbeat({
@@ -53,6 +54,7 @@ const heartbeat = new WorkerHeartbeat({
 await heartbeat.start();
 await consumer.start();
 log(`worker ${env.workerId} serving group "${env.SHOAL_WORKER_GROUP}"`);
+if (!env.SHOAL_SECRET_KEY) log("note: SHOAL_SECRET_KEY is unset, so sql tasks cannot use data sources that have a password");
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

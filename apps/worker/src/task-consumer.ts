@@ -32,6 +32,8 @@ export interface TaskConsumerDeps {
   killGraceMs: number;
   /** Environment every task starts from (the worker's own, minus Shoal's secrets and settings). */
   taskEnv: Record<string, string>;
+  /** Decrypts data source passwords for sql tasks (SHOAL_SECRET_KEY); null when unset. */
+  secretKey?: Buffer | null;
   log: (msg: string) => void;
 }
 
@@ -163,6 +165,7 @@ export class TaskConsumer {
             log: (text, opts) => logs.line(text, opts),
             signal: controller.signal,
             killGraceMs: this.d.killGraceMs,
+            resources: { db: this.d.db, secretKey: this.d.secretKey ?? null },
           });
         }
       }
@@ -191,6 +194,7 @@ export class TaskConsumer {
       exitCode: result.exitCode,
       error: result.error,
       outParams: result.outParams,
+      detail: result.detail,
       at: Date.now(),
     });
   }

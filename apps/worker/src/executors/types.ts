@@ -1,5 +1,13 @@
 import type { LineEnd } from "@shoal/core";
+import type { Db } from "@shoal/db";
 import type { TaskJob } from "@shoal/protocol";
+
+/** What executors that reach beyond their process need: sql tasks read their data source from Postgres. */
+export interface ExecResources {
+  db: Db;
+  /** Decrypts data source passwords; null when the worker has no SHOAL_SECRET_KEY. */
+  secretKey: Buffer | null;
+}
 
 export interface ExecContext {
   job: TaskJob;
@@ -11,6 +19,7 @@ export interface ExecContext {
   /** Aborted when the task must be killed (stop, timeout). */
   signal: AbortSignal;
   killGraceMs: number;
+  resources: ExecResources;
 }
 
 export interface ExecResult {
@@ -18,6 +27,8 @@ export interface ExecResult {
   exitCode: number | null;
   error: string | null;
   outParams: Record<string, string>;
+  /** What the task reports beyond OUT params (an HTTP status, rows affected), kept on the attempt. */
+  detail?: Record<string, unknown>;
 }
 
 export type Executor = (ctx: ExecContext) => Promise<ExecResult>;
