@@ -66,21 +66,30 @@ export class TaskConsumer {
       // A stalled job means this worker died: the master's failover decides about a new attempt,
       // BullMQ must not silently run the same attempt twice.
       maxStalledCount: 0,
+      // Started below unless the load guard already holds it (the first heartbeat runs before this).
+      autorun: false,
     });
     this.worker.on("failed", (job, err) =>
       this.d.log(`task job ${job?.id} failed: ${err.message}`),
     );
+    if (this.holds.size === 0)
+      void this.worker.run().catch((e: Error) => this.d.log(`task consumer stopped: ${e.message}`));
   }
 
   /** Stops taking jobs for `reason` (running ones go on) until every hold is released. */
   async hold(reason: string): Promise<void> {
     this.holds.add(reason);
-    if (this.worker && !this.worker.isPaused()) await this.worker.pause(true);
+    if (this.worker?.isRunning() && !this.worker.isPaused()) await this.worker.pause(true);
   }
 
   async release(reason: string): Promise<void> {
     this.holds.delete(reason);
-    if (this.holds.size === 0 && this.worker?.isPaused()) await this.worker.resume();
+    if (
+      this.holds.size === 0 &&
+      this.worker &&
+      (this.worker.isPaused() || !this.worker.isRunning())
+    )
+      await this.worker.resume();
   }
 
   /** Self-fencing: take nothing, kill every running attempt's process group, report none of them. */
@@ -96,6 +105,7 @@ export class TaskConsumer {
   }
 
   async stop(): Promise<void> {
+    this.holds.add("stopping");
     // Graceful: finish what runs (BullMQ waits for active jobs), take nothing new.
     await this.worker?.close();
     await this.d.subscriber.quit().catch(() => {});
