@@ -2,7 +2,8 @@
 
 import { useReactFlow } from "@xyflow/react";
 import { TASK_TYPES, type TaskTypeDefinition } from "@shoal/core";
-import type { DragEvent } from "react";
+import { useState, type DragEvent } from "react";
+import { inputClass } from "~/_components/ui";
 import { useEditorStore } from "./store";
 import { TaskTypeIcon } from "./task-type-icon";
 import { NODE_HEIGHT, NODE_WIDTH } from "./types";
@@ -19,9 +20,14 @@ const CATEGORY_LABELS: Record<string, string> = {
 export function Palette() {
   const addTask = useEditorStore((s) => s.addTask);
   const { screenToFlowPosition } = useReactFlow();
+  const [query, setQuery] = useState("");
+  const q = query.trim().toLowerCase();
   const groups = new Map<string, TaskTypeDefinition[]>();
-  for (const t of Object.values(TASK_TYPES))
+  for (const t of Object.values(TASK_TYPES)) {
+    const text = `${t.type} ${t.label} ${t.description} ${CATEGORY_LABELS[t.category] ?? ""}`;
+    if (q && !text.toLowerCase().includes(q)) continue;
     groups.set(t.category, [...(groups.get(t.category) ?? []), t]);
+  }
 
   const onDragStart = (e: DragEvent, type: string) => {
     e.dataTransfer.setData(DRAG_MIME, type);
@@ -43,8 +49,20 @@ export function Palette() {
       aria-label="Task types"
       className="flex w-48 shrink-0 flex-col gap-4 overflow-y-auto border-r border-slate-200 bg-white p-3"
     >
+      <input
+        type="search"
+        aria-label="Search task types"
+        placeholder="Search task types…"
+        data-testid="palette-search"
+        className={inputClass}
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
+      {groups.size === 0 && (
+        <p className="px-1 text-sm text-slate-500">No task type matches “{query.trim()}”.</p>
+      )}
       {[...groups.entries()].map(([category, types]) => (
-        <section key={category}>
+        <section key={category} aria-label={CATEGORY_LABELS[category] ?? category}>
           <h2 className="mb-2 px-1 text-xs font-medium uppercase tracking-wide text-slate-500">
             {CATEGORY_LABELS[category] ?? category}
           </h2>
@@ -76,8 +94,8 @@ export function Palette() {
         </section>
       ))}
       <p className="mt-auto px-1 text-xs leading-relaxed text-slate-400">
-        Connect tasks by dragging from the right handle of one to the left handle of another. Delete
-        removes the selection; Ctrl-S saves.
+        Connect tasks by dragging from the right handle of one to the left handle of another. Drag
+        on empty canvas to box-select; scroll or Space-drag to pan. Press ? for every shortcut.
       </p>
     </aside>
   );
