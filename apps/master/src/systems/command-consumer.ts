@@ -1,4 +1,14 @@
-import { appUser, command, lockCommand, server, workflow, workflowInstance, loadDefinition, recordEvents, type CommandRow } from "@shoal/db";
+import {
+  appUser,
+  command,
+  lockCommand,
+  server,
+  workflow,
+  workflowInstance,
+  loadDefinition,
+  recordEvents,
+  type CommandRow,
+} from "@shoal/db";
 import { CommandJobSchema, QUEUES } from "@shoal/protocol";
 import { Worker, type Job } from "@shoal/protocol/bullmq";
 import { and, eq, gt, sql } from "drizzle-orm";
@@ -25,7 +35,9 @@ export class CommandConsumer {
       prefix: this.r.names.bullPrefix,
       concurrency: this.concurrency,
     });
-    this.worker.on("failed", (job, err) => this.r.log(`command job ${job?.id} failed: ${err.message}`));
+    this.worker.on("failed", (job, err) =>
+      this.r.log(`command job ${job?.id} failed: ${err.message}`),
+    );
   }
 
   async stop(): Promise<void> {
@@ -36,7 +48,8 @@ export class CommandConsumer {
     const { commandId } = CommandJobSchema.parse(job.data);
     const [cmd] = await this.r.db.select().from(command).where(eq(command.id, commandId));
     if (!cmd || cmd.status !== "PENDING") return; // delivered twice, or swept after consumption
-    if (cmd.type === "START" || cmd.type === "SCHEDULED" || cmd.type === "COMPLEMENT") await this.createInstance(cmd.id);
+    if (cmd.type === "START" || cmd.type === "SCHEDULED" || cmd.type === "COMPLEMENT")
+      await this.createInstance(cmd.id);
     else await this.route(cmd);
   }
 
@@ -46,13 +59,21 @@ export class CommandConsumer {
       const cmd = await lockCommand(tx, commandId);
       if (!cmd || cmd.status !== "PENDING") return null;
       const reject = async (error: string) => {
-        await tx.update(command).set({ status: "REJECTED", error, consumedAt: sql`now()`, consumedBy: this.r.masterId }).where(eq(command.id, cmd.id));
+        await tx
+          .update(command)
+          .set({ status: "REJECTED", error, consumedAt: sql`now()`, consumedBy: this.r.masterId })
+          .where(eq(command.id, cmd.id));
         return null;
       };
-      if (!cmd.workflowId || !cmd.workflowVersion) return reject("the command names no workflow version");
-      const [wf] = await tx.select({ name: workflow.name }).from(workflow).where(eq(workflow.id, cmd.workflowId));
+      if (!cmd.workflowId || !cmd.workflowVersion)
+        return reject("the command names no workflow version");
+      const [wf] = await tx
+        .select({ name: workflow.name })
+        .from(workflow)
+        .where(eq(workflow.id, cmd.workflowId));
       const definition = await loadDefinition(tx, cmd.workflowId, cmd.workflowVersion);
-      if (!wf || !definition) return reject(`workflow version ${cmd.workflowVersion} no longer exists`);
+      if (!wf || !definition)
+        return reject(`workflow version ${cmd.workflowVersion} no longer exists`);
       const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
       const [instance] = await tx
         .insert(workflowInstance)
@@ -83,9 +104,22 @@ export class CommandConsumer {
           createdBy: cmd.createdBy,
         })
         .returning({ id: workflowInstance.id, projectId: workflowInstance.projectId });
-      await tx.update(command).set({ status: "CONSUMED", consumedAt: sql`now()`, consumedBy: this.r.masterId, instanceId: instance!.id }).where(eq(command.id, cmd.id));
+      await tx
+        .update(command)
+        .set({
+          status: "CONSUMED",
+          consumedAt: sql`now()`,
+          consumedBy: this.r.masterId,
+          instanceId: instance!.id,
+        })
+        .where(eq(command.id, cmd.id));
       await recordEvents(tx, [
-        { workflowInstanceId: instance!.id, kind: "command", message: cmd.type, actor: await this.actor(cmd) },
+        {
+          workflowInstanceId: instance!.id,
+          kind: "command",
+          message: cmd.type,
+          actor: await this.actor(cmd),
+        },
         { workflowInstanceId: instance!.id, kind: "workflowState", toState: "SUBMITTED" },
       ]);
       return instance!;
@@ -98,32 +132,58 @@ export class CommandConsumer {
 
   private async actor(cmd: CommandRow): Promise<string | null> {
     if (!cmd.createdBy) return null;
-    const [u] = await this.r.db.select({ username: appUser.username }).from(appUser).where(eq(appUser.id, cmd.createdBy));
+    const [u] = await this.r.db
+      .select({ username: appUser.username })
+      .from(appUser)
+      .where(eq(appUser.id, cmd.createdBy));
     return u?.username ?? null;
   }
 
   /** Sends an instance command to the instance's live owner, or claims the instance and applies it here. */
   private async route(cmd: CommandRow): Promise<void> {
     if (!cmd.instanceId) {
-      await this.r.db.update(command).set({ status: "REJECTED", error: "the command names no instance" }).where(eq(command.id, cmd.id));
+      await this.r.db
+        .update(command)
+        .set({ status: "REJECTED", error: "the command names no instance" })
+        .where(eq(command.id, cmd.id));
       return;
     }
-    const [instance] = await this.r.db.select().from(workflowInstance).where(eq(workflowInstance.id, cmd.instanceId));
+    const [instance] = await this.r.db
+      .select()
+      .from(workflowInstance)
+      .where(eq(workflowInstance.id, cmd.instanceId));
     if (!instance) {
-      await this.r.db.update(command).set({ status: "REJECTED", error: "the instance no longer exists" }).where(eq(command.id, cmd.id));
+      await this.r.db
+        .update(command)
+        .set({ status: "REJECTED", error: "the instance no longer exists" })
+        .where(eq(command.id, cmd.id));
       return;
     }
-    if (instance.owner && instance.owner !== this.r.masterId && isWorkflowActive(instance.state) && (await this.isAlive(instance.owner))) {
-      await this.r.queues.toMaster(instance.owner, { kind: "command", commandId: cmd.id }, { jobId: `fwd-${cmd.id}` });
+    if (
+      instance.owner &&
+      instance.owner !== this.r.masterId &&
+      isWorkflowActive(instance.state) &&
+      (await this.isAlive(instance.owner))
+    ) {
+      await this.r.queues.toMaster(
+        instance.owner,
+        { kind: "command", commandId: cmd.id },
+        { jobId: `fwd-${cmd.id}` },
+      );
       return;
     }
     if (instance.owner !== this.r.masterId) {
       const claimed = await this.r.db
         .update(workflowInstance)
         .set({ owner: this.r.masterId, epoch: instance.epoch + 1, host: this.r.masterId })
-        .where(and(eq(workflowInstance.id, instance.id), eq(workflowInstance.epoch, instance.epoch)))
+        .where(
+          and(eq(workflowInstance.id, instance.id), eq(workflowInstance.epoch, instance.epoch)),
+        )
         .returning({ id: workflowInstance.id });
-      if (claimed.length === 0) throw new Error(`instance ${instance.id} changed owner while routing ${cmd.type}; retrying`);
+      if (claimed.length === 0)
+        throw new Error(
+          `instance ${instance.id} changed owner while routing ${cmd.type}; retrying`,
+        );
       this.runners.forget(instance.id);
     }
     const actor = await this.actor(cmd);
@@ -134,7 +194,12 @@ export class CommandConsumer {
     const rows = await this.r.db
       .select({ id: server.id })
       .from(server)
-      .where(and(eq(server.id, masterId), gt(server.heartbeatAt, sql`now() - make_interval(secs => ${this.r.ttlSeconds})`)));
+      .where(
+        and(
+          eq(server.id, masterId),
+          gt(server.heartbeatAt, sql`now() - make_interval(secs => ${this.r.ttlSeconds})`),
+        ),
+      );
     return rows.length > 0;
   }
 }

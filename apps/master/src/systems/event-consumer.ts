@@ -43,7 +43,10 @@ export class EventConsumer {
         return;
       }
       case "timer":
-        await this.runners.with(msg.instanceId, (runner) => runner.onTimer(msg.timer, msg.taskInstanceId));
+        await this.runners.with(msg.instanceId, (runner) => runner.onTimer(msg.timer, msg.taskInstanceId, msg.seq));
+        return;
+      case "childFinished":
+        await this.runners.with(msg.instanceId, (runner) => runner.onChildFinished(msg.childInstanceId));
         return;
       case "workerLost":
         await this.runners.with(msg.instanceId, (runner) => runner.onWorkerLost(msg.taskInstanceId, msg.workerId));

@@ -1,4 +1,14 @@
 import {
+  ConditionsParamsSchema,
+  DependentParamsSchema,
+  SubWorkflowParamsSchema,
+  SwitchParamsSchema,
+  chooseSwitchBranch,
+  conditionsOutcome,
+  getTaskType,
+  isFailureHandled,
+  isWorkflowFinal,
+  skippedTasks,
   buildDag,
   dispatchPriority,
   downstreamClosure,
@@ -39,6 +49,17 @@ import {
 import { jobIds, type TaskEventMessage, type TaskJob } from "@shoal/protocol";
 import { and, eq, sql } from "drizzle-orm";
 import { publishChange, type MasterResources } from "../resources";
+import { checkDependent } from "./logic/dependent";
+import { insertCommand } from "./logic/outbox";
+import {
+  SUB_WORKFLOW_CHECK_MS,
+  childOutParams,
+  findChild,
+  previousChild,
+  rejectedStart,
+  subWorkflowVersion,
+  type SubWorkflowDetail,
+} from "./logic/sub-workflow";
 import { taskKeyOf } from "./task-key";
 import { awaitsWorker, noWorkerReason } from "./worker-groups";
 
@@ -54,6 +75,8 @@ type AfterCommit = () => Promise<void>;
 interface Dispatched {
   jobs: Array<{ group: string; job: TaskJob; priority: number }>;
   walked: boolean;
+  /** Follow-ups of logic tasks started in the commit (enqueue a child's START, arm a check timer). */
+  after: AfterCommit[];
 }
 
 /**
@@ -65,6 +88,8 @@ export class InstanceRunner {
   private dag: Dag;
   private tasks: Map<string, TaskDefinition>;
   private scope: ReadonlySet<string> | undefined;
+  /** Conditions tasks: they run after their upstreams finish, successfully or not. */
+  private conditionCodes: ReadonlySet<string>;
   stopped = false;
 
   private constructor(
@@ -81,18 +106,30 @@ export class InstanceRunner {
       definition.edges,
     );
     this.scope = this.computeScope();
+    this.conditionCodes = new Set(
+      definition.tasks.filter((t) => t.type === "conditions").map((t) => t.code),
+    );
   }
 
   /** Rebuilds a runner from Postgres; null when the instance or its definition is gone. */
   static async load(r: MasterResources, instanceId: string): Promise<InstanceRunner | null> {
-    const [instance] = await r.db.select().from(workflowInstance).where(eq(workflowInstance.id, instanceId));
+    const [instance] = await r.db
+      .select()
+      .from(workflowInstance)
+      .where(eq(workflowInstance.id, instanceId));
     if (!instance || instance.owner !== r.masterId) return null;
     const definition = await loadDefinition(r.db, instance.workflowId, instance.workflowVersion);
     if (!definition) return null;
     const rows = await loadTaskAttempts(r.db, instance.id, instance.generation);
     const latest = new Map<string, TaskInstanceRow>();
     for (const row of rows) latest.set(row.taskCode, row);
-    return new InstanceRunner(r, instance, definition, latest, await maxAttempts(r.db, instance.id));
+    return new InstanceRunner(
+      r,
+      instance,
+      definition,
+      latest,
+      await maxAttempts(r.db, instance.id),
+    );
   }
 
   get id(): string {
@@ -125,8 +162,11 @@ export class InstanceRunner {
    * One fenced transaction: checks ownership first, then runs `fn`; after commit runs the returned
    * follow-ups and wakes up live pages.
    */
-  private async commit(fn: (tx: Tx, events: NewInstanceEvent[], after: AfterCommit[]) => Promise<void>): Promise<void> {
+  private async commit(
+    fn: (tx: Tx, events: NewInstanceEvent[], after: AfterCommit[]) => Promise<void>,
+  ): Promise<void> {
     const after: AfterCommit[] = [];
+    const before = this.instance.state;
     await this.r.db.transaction(async (tx) => {
       if (!(await assertOwnership(tx, this.instance.id, this.r.masterId, this.instance.epoch))) {
         throw new FencedError(this.instance.id);
@@ -137,6 +177,8 @@ export class InstanceRunner {
     });
     for (const step of after) await step();
     await publishChange(this.r, this.instance.id, this.instance.projectId);
+    if (before !== this.instance.state && isWorkflowFinal(this.instance.state))
+      await this.notifyParent();
   }
 
   private async setWorkflowState(
@@ -149,7 +191,8 @@ export class InstanceRunner {
     const now = new Date();
     const patch: Partial<WorkflowInstanceRow> = { state: next, ...extra };
     if (next === "RUNNING" && !this.instance.startTime) patch.startTime = now;
-    if (next === "SUCCESS" || next === "FAILURE" || next === "STOP" || next === "PAUSE") patch.endTime = now;
+    if (next === "SUCCESS" || next === "FAILURE" || next === "STOP" || next === "PAUSE")
+      patch.endTime = now;
     if (next === "RUNNING") patch.endTime = null;
     await tx.update(workflowInstance).set(patch).where(eq(workflowInstance.id, this.instance.id));
     events.push({
@@ -163,7 +206,11 @@ export class InstanceRunner {
   }
 
   /** Applies a workflow event: transition, persist, then perform its effects. */
-  private async applyWorkflow(event: WorkflowEvent, actor?: string, tx0?: { tx: Tx; events: NewInstanceEvent[]; after: AfterCommit[] }): Promise<string | null> {
+  private async applyWorkflow(
+    event: WorkflowEvent,
+    actor?: string,
+    tx0?: { tx: Tx; events: NewInstanceEvent[]; after: AfterCommit[] },
+  ): Promise<string | null> {
     const t = transitionWorkflow(this.instance.state, event);
     if (!t.ok) return t.reason;
     const work = async (tx: Tx, events: NewInstanceEvent[], after: AfterCommit[]) => {
@@ -175,21 +222,32 @@ export class InstanceRunner {
     return null;
   }
 
-  private async performWorkflowEffect(effect: WorkflowEffect, tx: Tx, events: NewInstanceEvent[], after: AfterCommit[]): Promise<void> {
+  private async performWorkflowEffect(
+    effect: WorkflowEffect,
+    tx: Tx,
+    events: NewInstanceEvent[],
+    after: AfterCommit[],
+  ): Promise<void> {
     switch (effect.type) {
       case "dispatchReady":
         after.push(() => this.advance());
         return;
       case "pausePendingTasks":
         for (const row of this.latest.values()) {
-          if (row.state === "SUBMITTED" || row.state === "DELAY_EXECUTION") await this.applyTask(tx, events, row, { type: "paused" });
+          if (row.state === "SUBMITTED" || row.state === "DELAY_EXECUTION")
+            await this.applyTask(tx, events, row, { type: "paused" });
+          else if (row.state === "RUNNING" && this.runsInMaster(this.tasks.get(row.taskCode)!))
+            await this.interruptLogicTask(tx, events, row, "PAUSE", after);
         }
         after.push(() => this.advance());
         return;
       case "killActiveTasks": {
         const toKill: TaskInstanceRow[] = [];
         for (const row of this.latest.values()) {
-          if (row.state === "SUBMITTED" || row.state === "DELAY_EXECUTION") await this.applyTask(tx, events, row, { type: "killed" });
+          if (row.state === "SUBMITTED" || row.state === "DELAY_EXECUTION")
+            await this.applyTask(tx, events, row, { type: "killed" });
+          else if (row.state === "RUNNING" && this.runsInMaster(this.tasks.get(row.taskCode)!))
+            await this.interruptLogicTask(tx, events, row, "STOP", after);
           else if (isTaskActive(row.state)) toKill.push(row);
         }
         after.push(async () => {
@@ -206,7 +264,10 @@ export class InstanceRunner {
         return;
       case "resetAllTasks": {
         const generation = this.instance.generation + 1;
-        await tx.update(workflowInstance).set({ generation, startTime: new Date() }).where(eq(workflowInstance.id, this.instance.id));
+        await tx
+          .update(workflowInstance)
+          .set({ generation, startTime: new Date() })
+          .where(eq(workflowInstance.id, this.instance.id));
         this.instance = { ...this.instance, generation };
         this.latest = new Map();
         return;
@@ -222,7 +283,11 @@ export class InstanceRunner {
   }
 
   /** New SUBMITTED attempts for tasks whose latest attempt is in one of the given states. */
-  private async newAttempts(tx: Tx, events: NewInstanceEvent[], which: (s: TaskInstanceState) => boolean): Promise<void> {
+  private async newAttempts(
+    tx: Tx,
+    events: NewInstanceEvent[],
+    which: (s: TaskInstanceState) => boolean,
+  ): Promise<void> {
     const rows = [...this.latest.values()].filter((r) => which(r.state));
     for (const row of rows) await this.insertAttempt(tx, events, row.taskCode, "SUBMITTED");
   }
@@ -253,7 +318,13 @@ export class InstanceRunner {
       .returning();
     this.attempts.set(code, attempt);
     this.latest.set(code, row!);
-    events.push({ workflowInstanceId: this.instance.id, taskInstanceId: row!.id, taskCode: code, kind: "taskState", toState: state });
+    events.push({
+      workflowInstanceId: this.instance.id,
+      taskInstanceId: row!.id,
+      taskCode: code,
+      kind: "taskState",
+      toState: state,
+    });
     return row!;
   }
 
@@ -268,7 +339,7 @@ export class InstanceRunner {
     const task = this.tasks.get(row.taskCode)!;
     const t = transitionTask(row.state, event, {
       attempt: row.attempt,
-      retries: task.retries,
+      retries: this.runsInMaster(task) ? 0 : task.retries, // logic tasks never retry
       retryIntervalSeconds: task.retryIntervalSeconds,
     });
     if (!t.ok) return { ok: false, effects: [] };
@@ -308,7 +379,10 @@ export class InstanceRunner {
 
   /** Re-evaluates after a rebuild (failover, restart): dispatch what is ready, settle what is done. */
   resume(): Promise<void> {
-    return this.run(() => this.advance());
+    return this.run(async () => {
+      await this.rearmLogicChecks();
+      await this.advance();
+    });
   }
 
   /**
@@ -319,10 +393,19 @@ export class InstanceRunner {
     if (!isWorkflowActive(this.instance.state) || this.instance.state === "SUBMITTED") return;
     const states = new Map<string, TaskInstanceState | undefined>();
     for (const code of this.dag.codes) states.set(code, this.latest.get(code)?.state);
-    const rd = readiness(this.dag, states, { failureStrategy: this.instance.failureStrategy, scope: this.scope });
+    const rd = readiness(this.dag, states, {
+      failureStrategy: this.instance.failureStrategy,
+      scope: this.scope,
+      ...this.branching(),
+    });
     const dispatching = this.instance.state === "RUNNING";
     const pending = dispatching
-      ? [...this.latest.values()].filter((r) => (r.state === "SUBMITTED" && !r.waitReason) || ((r.state === "SUBMITTED" || r.state === "DELAY_EXECUTION") && awaitsWorker(r.waitReason)))
+      ? [...this.latest.values()].filter(
+          (r) =>
+            (r.state === "SUBMITTED" && !r.waitReason) ||
+            ((r.state === "SUBMITTED" || r.state === "DELAY_EXECUTION") &&
+              awaitsWorker(r.waitReason)),
+        )
       : [];
     const fresh = dispatching ? rd.ready : [];
 
@@ -340,15 +423,24 @@ export class InstanceRunner {
     const settled = this.instance.state === "READY_STOP" ? rd.active.length === 0 : rd.done;
     if (fresh.length === 0 && pending.length === 0) {
       if (settled) {
-        const anyFailed = [...this.latest.values()].some((r) => r.state === "FAILURE" || r.state === "KILL");
+        // A failure that a conditions task handles does not count (DolphinScheduler's semantics).
+        const anyFailed = [...this.latest.values()].some(
+          (r) =>
+            (r.state === "FAILURE" || r.state === "KILL") &&
+            !isFailureHandled(this.dag, r.taskCode, this.conditionCodes),
+        );
         await this.commit(async (tx, events, after) => {
-          await this.applyWorkflow({ type: "settled", outcome: rd.outcome ?? "FAILURE", anyFailed }, undefined, { tx, events, after });
+          await this.applyWorkflow(
+            { type: "settled", outcome: rd.outcome ?? "FAILURE", anyFailed },
+            undefined,
+            { tx, events, after },
+          );
         });
       }
       return;
     }
 
-    let outcome: Dispatched = { jobs: [], walked: false };
+    let outcome: Dispatched = { jobs: [], walked: false, after: [] };
     await this.commit(async (tx, events, after) => {
       const rows = [...pending];
       for (const code of fresh) {
@@ -356,7 +448,13 @@ export class InstanceRunner {
         const delay = this.tasks.get(code)!.delaySeconds;
         if (delay > 0 && !this.instance.dryRun) {
           const until = new Date(Date.now() + delay * 1000);
-          await this.applyTask(tx, events, row, { type: "delayed" }, { waitReason: `delayed execution until ${until.toISOString()}` });
+          await this.applyTask(
+            tx,
+            events,
+            row,
+            { type: "delayed" },
+            { waitReason: `delayed execution until ${until.toISOString()}` },
+          );
           after.push(() => this.timer("delay", row.id, delay * 1000));
         } else rows.push(row);
       }
@@ -368,16 +466,21 @@ export class InstanceRunner {
   /** Moves SUBMITTED/DELAY_EXECUTION attempts to DISPATCHED (committed) and enqueues them afterwards. */
   private async dispatchRows(rows: TaskInstanceRow[]): Promise<void> {
     if (rows.length === 0) return;
-    let outcome: Dispatched = { jobs: [], walked: false };
+    let outcome: Dispatched = { jobs: [], walked: false, after: [] };
     await this.commit(async (tx, events) => {
       outcome = await this.dispatchInTx(tx, events, rows);
     });
     await this.afterDispatch(outcome);
   }
 
-  private async dispatchInTx(tx: Tx, events: NewInstanceEvent[], rows: TaskInstanceRow[]): Promise<Dispatched> {
+  private async dispatchInTx(
+    tx: Tx,
+    events: NewInstanceEvent[],
+    rows: TaskInstanceRow[],
+  ): Promise<Dispatched> {
     const jobs: Dispatched["jobs"] = [];
     const dryRun = this.instance.dryRun;
+    const after: AfterCommit[] = [];
     let walked = false;
     for (const row of rows) {
       const task = this.tasks.get(row.taskCode)!;
@@ -386,22 +489,44 @@ export class InstanceRunner {
         walked = true;
         await this.applyTask(tx, events, row, { type: "dispatched" });
         const dispatched = this.latest.get(row.taskCode)!;
-        await this.applyTask(tx, events, dispatched, { type: "succeeded" }, {
-          host: "master",
-          waitReason: dryRun ? "dry run" : "execution prohibited",
-          startTime: new Date(),
-        });
+        await this.applyTask(
+          tx,
+          events,
+          dispatched,
+          { type: "succeeded" },
+          {
+            host: "master",
+            waitReason: dryRun ? "dry run" : "execution prohibited",
+            startTime: new Date(),
+          },
+        );
+        continue;
+      }
+      if (this.runsInMaster(task)) {
+        if (await this.startLogicTask(tx, events, row, task, after)) walked = true;
         continue;
       }
       const resolved = this.resolveParams(task);
       if (!resolved.ok) {
         // Fails before it runs, naming the task and the param; the DAG moves on per failure strategy.
         walked = true;
-        await this.applyTask(tx, events, row, { type: "failed", exitCode: null }, { error: resolved.error, endTime: new Date() });
+        await this.applyTask(
+          tx,
+          events,
+          row,
+          { type: "failed", exitCode: null },
+          { error: resolved.error, endTime: new Date() },
+        );
         continue;
       }
       if (!(await this.workerAvailable(tx, events, row, task.workerGroup))) continue;
-      const res = await this.applyTask(tx, events, row, { type: "dispatched" }, { waitReason: null });
+      const res = await this.applyTask(
+        tx,
+        events,
+        row,
+        { type: "dispatched" },
+        { waitReason: null },
+      );
       if (!res.ok) continue;
       jobs.push({
         group: task.workerGroup,
@@ -409,17 +534,22 @@ export class InstanceRunner {
         priority: dispatchPriority(this.instance.priority, task.priority),
       });
     }
-    return { jobs, walked };
+    return { jobs, walked, after };
   }
 
-  private async afterDispatch({ jobs, walked }: Dispatched): Promise<void> {
+  private async afterDispatch({ jobs, walked, after }: Dispatched): Promise<void> {
     await this.enqueue(jobs);
+    for (const step of after) await step();
     // Dry-run or prohibited tasks finished inside the commit: keep walking.
     if (walked) await this.advance();
   }
 
   /** A durable timer: a delayed job on this master's queue (taken over with the queue on failover). */
-  private async timer(timer: "retry" | "delay" | "timeout", taskInstanceId: string, delayMs: number): Promise<void> {
+  private async timer(
+    timer: "retry" | "delay" | "timeout",
+    taskInstanceId: string,
+    delayMs: number,
+  ): Promise<void> {
     await this.r.queues.toMaster(
       this.r.masterId,
       { kind: "timer", timer, instanceId: this.instance.id, taskInstanceId },
@@ -428,22 +558,34 @@ export class InstanceRunner {
   }
 
   /** A durable timer fired: end a retry interval or delay, or time out a running attempt. */
-  onTimer(timer: "retry" | "delay" | "timeout", taskInstanceId: string): Promise<void> {
+  onTimer(
+    timer: "retry" | "delay" | "timeout" | "check",
+    taskInstanceId: string,
+    seq?: number,
+  ): Promise<void> {
     return this.run(async () => {
       const row = [...this.latest.values()].find((r) => r.id === taskInstanceId);
       if (!row) return;
+      if (timer === "check") return this.checkLogicTask(row, seq ?? 0);
       if (timer === "timeout") {
         const task = this.tasks.get(row.taskCode)!;
         if (!task.timeout || (row.state !== "RUNNING" && row.state !== "DISPATCHED")) return;
-        await this.applyTaskEvent(row, { type: "timedOut", strategy: task.timeout.strategy }, {
-          error: `timed out after ${task.timeout.seconds}s`,
-        });
+        await this.applyTaskEvent(
+          row,
+          { type: "timedOut", strategy: task.timeout.strategy },
+          {
+            error: `timed out after ${task.timeout.seconds}s`,
+          },
+        );
         return;
       }
       if (this.instance.state !== "RUNNING") return; // a pause or stop decides about it
       if (row.state === "SUBMITTED" && row.waitReason) {
         await this.commit(async (tx) => {
-          await tx.update(taskInstance).set({ waitReason: null }).where(eq(taskInstance.id, row.id));
+          await tx
+            .update(taskInstance)
+            .set({ waitReason: null })
+            .where(eq(taskInstance.id, row.id));
         });
         this.latest.set(row.taskCode, { ...row, waitReason: null });
         await this.advance();
@@ -457,13 +599,20 @@ export class InstanceRunner {
    * Params with DolphinScheduler's precedence (startup > local > upstream OUT > global > system), then
    * `${name}` and `$[time]` substituted into the task's params against the schedule time.
    */
-  private resolveParams(task: TaskDefinition): { ok: true; value: { params: Record<string, unknown>; vars: Record<string, string> } } | { ok: false; error: string } {
+  private resolveParams(
+    task: TaskDefinition,
+  ):
+    | { ok: true; value: { params: Record<string, unknown>; vars: Record<string, string> } }
+    | { ok: false; error: string } {
     const baseTime = this.instance.scheduleTime ?? this.instance.startTime ?? new Date();
     const system = systemParams(baseTime, this.r.timeZone);
     if (!system.ok) return { ok: false, error: `task "${task.name}": ${system.error.message}` };
     const upstream = [...upstreamClosure(this.dag, [task.code])]
       .map((code) => this.latest.get(code))
-      .filter((row): row is TaskInstanceRow => !!row && isTaskSuccess(row.state) && !!row.outParams && row.taskCode !== task.code)
+      .filter(
+        (row): row is TaskInstanceRow =>
+          !!row && isTaskSuccess(row.state) && !!row.outParams && row.taskCode !== task.code,
+      )
       .sort((a, b) => (a.endTime?.getTime() ?? 0) - (b.endTime?.getTime() ?? 0))
       .flatMap((row) => Object.entries(row.outParams!).map(([name, value]) => ({ name, value })));
     const vars = mergeParams({
@@ -473,7 +622,11 @@ export class InstanceRunner {
       local: task.localParams,
       startup: this.instance.options.paramOverrides ?? {},
     });
-    const params = resolveTaskParams(task.params, { params: vars, baseTime, timeZone: this.r.timeZone });
+    const params = resolveTaskParams(task.params, {
+      params: vars,
+      baseTime,
+      timeZone: this.r.timeZone,
+    });
     if (!params.ok) {
       const e = params.error;
       const where = "field" in e && e.field ? ` (${e.field})` : "";
@@ -482,10 +635,15 @@ export class InstanceRunner {
     return { ok: true, value: { params: params.value, vars } };
   }
 
-  private taskJob(row: TaskInstanceRow, task: TaskDefinition, resolved: { params: Record<string, unknown>; vars: Record<string, string> }): TaskJob {
+  private taskJob(
+    row: TaskInstanceRow,
+    task: TaskDefinition,
+    resolved: { params: Record<string, unknown>; vars: Record<string, string> },
+  ): TaskJob {
     const env: Record<string, string> = {};
     // Params also reach the process as environment variables, where the name allows it.
-    for (const [name, value] of Object.entries(resolved.vars)) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) env[name] = value;
+    for (const [name, value] of Object.entries(resolved.vars))
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) env[name] = value;
     return {
       taskInstanceId: row.id,
       instanceId: this.instance.id,
@@ -510,10 +668,16 @@ export class InstanceRunner {
     };
   }
 
-  private async enqueue(jobs: Array<{ group: string; job: TaskJob; priority: number }>): Promise<void> {
+  private async enqueue(
+    jobs: Array<{ group: string; job: TaskJob; priority: number }>,
+  ): Promise<void> {
     const byGroup = new Map<string, typeof jobs>();
     for (const j of jobs) byGroup.set(j.group, [...(byGroup.get(j.group) ?? []), j]);
-    for (const [group, list] of byGroup) await this.r.queues.dispatchTasks(group, list.map((j) => ({ job: j.job, priority: j.priority })));
+    for (const [group, list] of byGroup)
+      await this.r.queues.dispatchTasks(
+        group,
+        list.map((j) => ({ job: j.job, priority: j.priority })),
+      );
   }
 
   /** Withdraws queued jobs (those end KILL here) and asks workers to kill running process groups. */
@@ -521,7 +685,8 @@ export class InstanceRunner {
     const withdrawn: TaskInstanceRow[] = [];
     for (const row of rows) {
       const queue = this.r.queues.queue(`tasks.${row.workerGroup}`);
-      const removed = row.state === "DISPATCHED" ? await queue.remove(jobIds.task(row.id)).catch(() => 0) : 0;
+      const removed =
+        row.state === "DISPATCHED" ? await queue.remove(jobIds.task(row.id)).catch(() => 0) : 0;
       if (removed === 1) withdrawn.push(row);
       else await this.requestKill(row.id);
     }
@@ -551,17 +716,28 @@ export class InstanceRunner {
       const patch: Partial<TaskInstanceRow> =
         ev.type === "started"
           ? { host: ev.host, pid: ev.pid, startTime: new Date(ev.at) }
-          : { exitCode: ev.exitCode, error: ev.error, outParams: ev.outParams, detail: ev.detail ? { ...(row.detail ?? {}), ...ev.detail } : row.detail, endTime: new Date(ev.at) };
+          : {
+              exitCode: ev.exitCode,
+              error: ev.error,
+              outParams: ev.outParams,
+              detail: ev.detail ? { ...(row.detail ?? {}), ...ev.detail } : row.detail,
+              endTime: new Date(ev.at),
+            };
       const applied = await this.applyTaskEvent(row, event, patch);
       if (applied && ev.type === "started") {
         const timeout = this.tasks.get(row.taskCode)!.timeout;
-        if (timeout) await this.timer("timeout", row.id, timeout.seconds * 1000 - (Date.now() - ev.at));
+        if (timeout)
+          await this.timer("timeout", row.id, timeout.seconds * 1000 - (Date.now() - ev.at));
       }
     });
   }
 
   /** Applies a task event and its effects (retry attempts, kills, alerts), then moves the DAG on. */
-  private async applyTaskEvent(row: TaskInstanceRow, event: TaskEvent, patch: Partial<TaskInstanceRow>): Promise<boolean> {
+  private async applyTaskEvent(
+    row: TaskInstanceRow,
+    event: TaskEvent,
+    patch: Partial<TaskInstanceRow>,
+  ): Promise<boolean> {
     let applied = false;
     const timers: Array<{ id: string; delayMs: number }> = [];
     let kill = false;
@@ -572,11 +748,19 @@ export class InstanceRunner {
         switch (effect.type) {
           case "scheduleRetry": {
             const waiting = effect.delayMs > 0;
-            const next = await this.insertAttempt(tx, events, row.taskCode, "SUBMITTED", waiting
-              ? { waitReason: `retry interval until ${new Date(Date.now() + effect.delayMs).toISOString()}` }
-              : event.type === "workerLost"
-                ? { detail: { taskKey: taskKeyOf(this.instance.id, row) } } // same key across failover
-                : {});
+            const next = await this.insertAttempt(
+              tx,
+              events,
+              row.taskCode,
+              "SUBMITTED",
+              waiting
+                ? {
+                    waitReason: `retry interval until ${new Date(Date.now() + effect.delayMs).toISOString()}`,
+                  }
+                : event.type === "workerLost"
+                  ? { detail: { taskKey: taskKeyOf(this.instance.id, row) } } // same key across failover
+                  : {},
+            );
             if (waiting) timers.push({ id: next.id, delayMs: effect.delayMs });
             break;
           }
@@ -584,7 +768,13 @@ export class InstanceRunner {
             kill = true;
             break;
           case "notify":
-            events.push({ workflowInstanceId: this.instance.id, taskInstanceId: row.id, taskCode: row.taskCode, kind: "alert", message: effect.event });
+            events.push({
+              workflowInstanceId: this.instance.id,
+              taskInstanceId: row.id,
+              taskCode: row.taskCode,
+              kind: "alert",
+              message: effect.event,
+            });
             break;
           default: {
             const never: never = effect;
@@ -601,7 +791,10 @@ export class InstanceRunner {
 
   private async requestKill(taskInstanceId: string): Promise<void> {
     await this.r.redis.set(this.r.names.killKey(taskInstanceId), "stop", "EX", 24 * 3600);
-    await this.r.redis.publish(this.r.names.killChannel, JSON.stringify({ taskInstanceId, reason: "stop" }));
+    await this.r.redis.publish(
+      this.r.names.killChannel,
+      JSON.stringify({ taskInstanceId, reason: "stop" }),
+    );
   }
 
   /** Handles a command addressed to this instance; marks it consumed or rejected in the same commit. */
@@ -610,7 +803,11 @@ export class InstanceRunner {
       const result: { rejection: string | null } = { rejection: null };
       await this.commit(async (tx, events, after) => {
         let rejection: string | null = null;
-        const locked = await tx.select({ status: commandTable.status }).from(commandTable).where(eq(commandTable.id, cmd.id)).for("update");
+        const locked = await tx
+          .select({ status: commandTable.status })
+          .from(commandTable)
+          .where(eq(commandTable.id, cmd.id))
+          .for("update");
         if (locked[0]?.status !== "PENDING") return;
         const ctx = { tx, events, after };
         switch (cmd.type) {
@@ -621,10 +818,18 @@ export class InstanceRunner {
             rejection = await this.applyWorkflow({ type: "pause" }, actor ?? undefined, ctx);
             break;
           case "RECOVER_PAUSED":
-            rejection = await this.applyWorkflow({ type: "recoverPaused" }, actor ?? undefined, ctx);
+            rejection = await this.applyWorkflow(
+              { type: "recoverPaused" },
+              actor ?? undefined,
+              ctx,
+            );
             break;
           case "RECOVER_FAILED":
-            rejection = await this.applyWorkflow({ type: "recoverFailed" }, actor ?? undefined, ctx);
+            rejection = await this.applyWorkflow(
+              { type: "recoverFailed" },
+              actor ?? undefined,
+              ctx,
+            );
             break;
           case "RERUN":
             rejection = await this.applyWorkflow({ type: "rerun" }, actor ?? undefined, ctx);
@@ -636,35 +841,62 @@ export class InstanceRunner {
               rejection = `no attempt of task "${code ?? "?"}" in this instance`;
               break;
             }
-            const res = await this.applyTask(tx, events, row, { type: "forceSucceeded", workflowFinished: !isWorkflowActive(this.instance.state) });
-            rejection = res.ok ? await this.applyWorkflow({ type: "taskForced" }, actor ?? undefined, ctx) : `task "${row.taskName}" is ${row.state}: only a failed or killed task of a finished instance can be forced`;
+            const res = await this.applyTask(tx, events, row, {
+              type: "forceSucceeded",
+              workflowFinished: !isWorkflowActive(this.instance.state),
+            });
+            rejection = res.ok
+              ? await this.applyWorkflow({ type: "taskForced" }, actor ?? undefined, ctx)
+              : `task "${row.taskName}" is ${row.state}: only a failed or killed task of a finished instance can be forced`;
             break;
           }
           default:
             rejection = `command ${cmd.type} does not apply to a running instance`;
         }
-        events.push({ workflowInstanceId: this.instance.id, kind: "command", message: rejection ? `${cmd.type} rejected: ${rejection}` : cmd.type, actor });
+        events.push({
+          workflowInstanceId: this.instance.id,
+          kind: "command",
+          message: rejection ? `${cmd.type} rejected: ${rejection}` : cmd.type,
+          actor,
+        });
         await tx
           .update(commandTable)
-          .set({ status: rejection ? "REJECTED" : "CONSUMED", error: rejection, consumedAt: sql`now()`, consumedBy: this.r.masterId })
+          .set({
+            status: rejection ? "REJECTED" : "CONSUMED",
+            error: rejection,
+            consumedAt: sql`now()`,
+            consumedBy: this.r.masterId,
+          })
           .where(eq(commandTable.id, cmd.id));
         result.rejection = rejection;
       });
-      if (result.rejection) this.r.log(`command ${cmd.type} on ${this.instance.id} rejected: ${result.rejection}`);
+      if (result.rejection)
+        this.r.log(`command ${cmd.type} on ${this.instance.id} rejected: ${result.rejection}`);
     });
   }
 
   // ---- HA: worker-group gate, worker failover and reconciliation (see failover.ts, reconciler.ts) ----
 
   /** Dispatch gate: a task whose worker group has no live worker waits, visibly, until one exists. */
-  private async workerAvailable(tx: Tx, events: NewInstanceEvent[], row: TaskInstanceRow, group: string): Promise<boolean> {
+  private async workerAvailable(
+    tx: Tx,
+    events: NewInstanceEvent[],
+    row: TaskInstanceRow,
+    group: string,
+  ): Promise<boolean> {
     const groups = this.r.workerGroups;
     if (!groups || (await groups.isLive(group))) return true;
     const reason = noWorkerReason(group);
     if (row.waitReason !== reason) {
       await tx.update(taskInstance).set({ waitReason: reason }).where(eq(taskInstance.id, row.id));
       this.latest.set(row.taskCode, { ...row, waitReason: reason });
-      events.push({ workflowInstanceId: this.instance.id, taskInstanceId: row.id, taskCode: row.taskCode, kind: "wait", message: reason });
+      events.push({
+        workflowInstanceId: this.instance.id,
+        taskInstanceId: row.id,
+        taskCode: row.taskCode,
+        kind: "wait",
+        message: reason,
+      });
     }
     groups.waitFor(group, this.instance.id);
     return false;
@@ -675,8 +907,14 @@ export class InstanceRunner {
     return this.run(async () => {
       const row = [...this.latest.values()].find((r) => r.id === taskInstanceId);
       if (!row || (row.state !== "DISPATCHED" && row.state !== "RUNNING")) return;
-      this.r.log(`worker ${workerId} lost task "${row.taskName}" of ${this.instance.id}: failing it over`);
-      await this.applyTaskEvent(row, { type: "workerLost" }, { error: `worker ${workerId} was lost; failed over` });
+      this.r.log(
+        `worker ${workerId} lost task "${row.taskName}" of ${this.instance.id}: failing it over`,
+      );
+      await this.applyTaskEvent(
+        row,
+        { type: "workerLost" },
+        { error: `worker ${workerId} was lost; failed over` },
+      );
     });
   }
 
@@ -688,21 +926,566 @@ export class InstanceRunner {
         const task = this.tasks.get(row.taskCode);
         if (!task) continue;
         if (row.state === "DISPATCHED") {
-          if (await this.r.queues.queue(`tasks.${task.workerGroup}`).getJob(jobIds.task(row.id))) continue;
+          if (await this.r.queues.queue(`tasks.${task.workerGroup}`).getJob(jobIds.task(row.id)))
+            continue;
           const resolved = this.resolveParams(task);
           if (resolved.ok) {
-            jobs.push({ group: task.workerGroup, job: this.taskJob(row, task, resolved.value), priority: dispatchPriority(this.instance.priority, task.priority) });
+            jobs.push({
+              group: task.workerGroup,
+              job: this.taskJob(row, task, resolved.value),
+              priority: dispatchPriority(this.instance.priority, task.priority),
+            });
           }
-        } else if (row.state === "DELAY_EXECUTION" || (row.state === "SUBMITTED" && row.waitReason?.startsWith("retry interval"))) {
+        } else if (
+          row.state === "DELAY_EXECUTION" ||
+          (row.state === "SUBMITTED" && row.waitReason?.startsWith("retry interval"))
+        ) {
           const until = Date.parse(/until (\S+)$/.exec(row.waitReason ?? "")?.[1] ?? "");
-          await this.timer(row.state === "DELAY_EXECUTION" ? "delay" : "retry", row.id, Number.isNaN(until) ? 0 : until - Date.now());
+          await this.timer(
+            row.state === "DELAY_EXECUTION" ? "delay" : "retry",
+            row.id,
+            Number.isNaN(until) ? 0 : until - Date.now(),
+          );
         } else if (row.state === "RUNNING" && task.timeout && row.startTime) {
-          await this.timer("timeout", row.id, task.timeout.seconds * 1000 - (Date.now() - row.startTime.getTime()));
+          await this.timer(
+            "timeout",
+            row.id,
+            task.timeout.seconds * 1000 - (Date.now() - row.startTime.getTime()),
+          );
         }
       }
-      if (jobs.length > 0) this.r.log(`reconcile ${this.instance.id}: re-enqueued ${jobs.length} dispatched attempt(s) missing from Redis`);
+      if (jobs.length > 0)
+        this.r.log(
+          `reconcile ${this.instance.id}: re-enqueued ${jobs.length} dispatched attempt(s) missing from Redis`,
+        );
       await this.enqueue(jobs);
       await this.advance();
     });
+  }
+
+  // ---- logic tasks (conditions, switch, sub_workflow, dependent): run here, never on a worker, never retried ----
+
+  private runsInMaster(task: TaskDefinition): boolean {
+    return getTaskType(task.type)?.runtime === "master";
+  }
+
+  /** Branch decisions recorded on finished switch/conditions attempts, as readiness options. */
+  private branching(): { skipped: Set<string>; conditions: ReadonlySet<string> } {
+    const decisions = new Map<string, string[]>();
+    for (const row of this.latest.values()) {
+      const next = row.detail?.next;
+      if (
+        (row.taskType === "switch" || row.taskType === "conditions") &&
+        isTaskSuccess(row.state) &&
+        Array.isArray(next)
+      ) {
+        decisions.set(
+          row.taskCode,
+          next.filter((c): c is string => typeof c === "string"),
+        );
+      }
+    }
+    return { skipped: skippedTasks(this.dag, decisions), conditions: this.conditionCodes };
+  }
+
+  /**
+   * Params as a task sees them, every value resolved (`${x}` and `$[time]`), with or without the
+   * system params; errors name the task.
+   */
+  private resolvedVars(
+    task: TaskDefinition,
+    withSystem: boolean,
+  ): { ok: true; value: Record<string, string> } | { ok: false; error: string } {
+    const baseTime = this.instance.scheduleTime ?? this.instance.startTime ?? new Date();
+    const system = systemParams(baseTime, this.r.timeZone);
+    if (!system.ok) return { ok: false, error: `task "${task.name}": ${system.error.message}` };
+    const upstream = [...upstreamClosure(this.dag, [task.code])]
+      .map((code) => this.latest.get(code))
+      .filter(
+        (row): row is TaskInstanceRow =>
+          !!row && isTaskSuccess(row.state) && !!row.outParams && row.taskCode !== task.code,
+      )
+      .sort((a, b) => (a.endTime?.getTime() ?? 0) - (b.endTime?.getTime() ?? 0))
+      .flatMap((row) => Object.entries(row.outParams!).map(([name, value]) => ({ name, value })));
+    const sources = {
+      global: this.definition.globalParams,
+      upstreamOut: upstream,
+      local: task.localParams,
+      startup: this.instance.options.paramOverrides ?? {},
+    };
+    const all = mergeParams({ system: system.value, ...sources });
+    const own = withSystem
+      ? all
+      : Object.fromEntries(Object.keys(mergeParams(sources)).map((k) => [k, all[k] ?? ""]));
+    const resolved = resolveTaskParams(own, {
+      params: all,
+      baseTime,
+      timeZone: this.r.timeZone,
+      rootPath: "params",
+    });
+    if (!resolved.ok) return { ok: false, error: `task "${task.name}": ${resolved.error.message}` };
+    return { ok: true, value: resolved.value };
+  }
+
+  private async setDetail(
+    tx: Tx,
+    row: TaskInstanceRow,
+    detail: Record<string, unknown>,
+    extra: Partial<TaskInstanceRow> = {},
+  ): Promise<TaskInstanceRow> {
+    await tx
+      .update(taskInstance)
+      .set({ detail, ...extra })
+      .where(eq(taskInstance.id, row.id));
+    const next = { ...row, detail, ...extra };
+    if (this.latest.get(row.taskCode)?.id === row.id) this.latest.set(row.taskCode, next);
+    return next;
+  }
+
+  /** Ends a logic task inside a commit, recording its alert the way worker results do. */
+  private async finishInTx(
+    tx: Tx,
+    events: NewInstanceEvent[],
+    row: TaskInstanceRow,
+    event: TaskEvent,
+    patch: Partial<TaskInstanceRow>,
+  ): Promise<void> {
+    const res = await this.applyTask(tx, events, row, event, patch);
+    for (const effect of res.effects) {
+      if (effect.type === "notify") {
+        events.push({
+          workflowInstanceId: this.instance.id,
+          taskInstanceId: row.id,
+          taskCode: row.taskCode,
+          kind: "alert",
+          message: effect.event,
+        });
+      }
+    }
+  }
+
+  /**
+   * Starts a logic task inside the dispatch commit: SUBMITTED → DISPATCHED → RUNNING on this master,
+   * then conditions and switch decide at once; sub_workflow and dependent stay RUNNING and are driven
+   * by durable check timers. Returns true when the task already finished.
+   */
+  private async startLogicTask(
+    tx: Tx,
+    events: NewInstanceEvent[],
+    row: TaskInstanceRow,
+    task: TaskDefinition,
+    after: AfterCommit[],
+  ): Promise<boolean> {
+    if (!(await this.applyTask(tx, events, row, { type: "dispatched" }, { waitReason: null })).ok)
+      return false;
+    await this.applyTask(
+      tx,
+      events,
+      this.latest.get(row.taskCode)!,
+      { type: "started", host: this.r.masterId },
+      { host: this.r.masterId },
+    );
+    const running = this.latest.get(row.taskCode)!;
+    const fail = async (error: string) => {
+      await this.finishInTx(
+        tx,
+        events,
+        running,
+        { type: "failed", exitCode: null, reason: error },
+        { error },
+      );
+      return true;
+    };
+    const label = `task "${task.name}"`;
+    switch (task.type) {
+      case "conditions": {
+        const p = ConditionsParamsSchema.safeParse(task.params);
+        if (!p.success)
+          return fail(`${label}: invalid params: ${p.error.issues[0]?.message ?? "?"}`);
+        const states = new Map<string, TaskInstanceState | undefined>(
+          p.data.conditions.map((c) => [c.taskCode, this.latest.get(c.taskCode)?.state]),
+        );
+        const r = conditionsOutcome(p.data, states);
+        await this.finishInTx(
+          tx,
+          events,
+          running,
+          { type: "succeeded" },
+          { detail: { outcome: r.outcome, next: r.next, checks: r.checks } },
+        );
+        return true;
+      }
+      case "switch": {
+        const p = SwitchParamsSchema.safeParse(task.params);
+        if (!p.success)
+          return fail(`${label}: invalid params: ${p.error.issues[0]?.message ?? "?"}`);
+        const vars = this.resolvedVars(task, true);
+        if (!vars.ok) return fail(vars.error);
+        const r = chooseSwitchBranch(p.data, vars.value);
+        if (!r.ok) return fail(`${label}: ${r.error}`);
+        await this.finishInTx(
+          tx,
+          events,
+          running,
+          { type: "succeeded" },
+          { detail: { branch: r.value.branch, next: [r.value.next] } },
+        );
+        return true;
+      }
+      case "sub_workflow":
+        return this.startSubWorkflow(tx, events, running, task, after, fail);
+      case "dependent": {
+        if (!DependentParamsSchema.safeParse(task.params).success)
+          return fail(`${label}: invalid params`);
+        await this.setDetail(tx, running, { seq: 0 }, { waitReason: "checking dependencies" });
+        after.push(() => this.checkTimer(running.id, 0, 0));
+        return false;
+      }
+      default:
+        return fail(`${label}: task type "${task.type}" cannot run in the master`);
+    }
+  }
+
+  /**
+   * Starts the child instance through the outbox (a START command carrying the parent ids and this
+   * instance's params), or continues the child of an earlier attempt that paused, stopped or failed.
+   */
+  private async startSubWorkflow(
+    tx: Tx,
+    events: NewInstanceEvent[],
+    row: TaskInstanceRow,
+    task: TaskDefinition,
+    after: AfterCommit[],
+    fail: (error: string) => Promise<boolean>,
+  ): Promise<boolean> {
+    const label = `task "${task.name}"`;
+    const p = SubWorkflowParamsSchema.safeParse(task.params);
+    if (!p.success) return fail(`${label}: invalid params: ${p.error.issues[0]?.message ?? "?"}`);
+    const prev = await previousChild(tx, this.instance.id, task.code, this.instance.generation);
+    if (prev && prev.state !== "SUCCESS") {
+      const recover =
+        prev.state === "FAILURE"
+          ? "RECOVER_FAILED"
+          : prev.state === "PAUSE" || prev.state === "STOP"
+            ? "RECOVER_PAUSED"
+            : null;
+      const commandId = recover
+        ? await insertCommand(tx, {
+            type: recover,
+            projectId: this.instance.projectId,
+            instanceId: prev.id,
+            createdBy: this.instance.createdBy,
+          })
+        : null;
+      const detail: SubWorkflowDetail = {
+        workflowId: p.data.workflowId,
+        version: p.data.version ?? 0,
+        childInstanceId: prev.id,
+        seq: 0,
+      };
+      await this.setDetail(tx, row, { ...detail });
+      after.push(async () => {
+        if (commandId) await this.r.queues.enqueueCommand({ commandId });
+        await this.checkTimer(row.id, 0, SUB_WORKFLOW_CHECK_MS);
+      });
+      return false;
+    }
+    const version = await subWorkflowVersion(tx, this.instance.projectId, p.data);
+    if ("error" in version) return fail(`${label}: ${version.error}`);
+    const vars = this.resolvedVars(task, false);
+    if (!vars.ok) return fail(vars.error);
+    const commandId = await insertCommand(tx, {
+      type: "START",
+      projectId: this.instance.projectId,
+      workflowId: p.data.workflowId,
+      workflowVersion: version.version,
+      options: {
+        paramOverrides: vars.value,
+        parentInstanceId: this.instance.id,
+        parentTaskInstanceId: row.id,
+        ...(this.instance.scheduleTime
+          ? { scheduleTime: this.instance.scheduleTime.toISOString() }
+          : {}),
+      },
+      failureStrategy: this.instance.failureStrategy,
+      priority: this.instance.priority,
+      workerGroup: this.instance.workerGroup,
+      createdBy: this.instance.createdBy,
+    });
+    const detail: SubWorkflowDetail = {
+      workflowId: p.data.workflowId,
+      version: version.version,
+      commandId,
+      seq: 0,
+    };
+    await this.setDetail(tx, row, { ...detail });
+    after.push(async () => {
+      await this.r.queues.enqueueCommand({ commandId });
+      await this.checkTimer(row.id, 0, SUB_WORKFLOW_CHECK_MS);
+    });
+    return false;
+  }
+
+  /** Parent PAUSE/STOP reaching a running logic task: a dependent wait ends; a sub-workflow's child is told. */
+  private async interruptLogicTask(
+    tx: Tx,
+    events: NewInstanceEvent[],
+    row: TaskInstanceRow,
+    how: "PAUSE" | "STOP",
+    after: AfterCommit[],
+  ): Promise<void> {
+    if (row.taskType !== "sub_workflow") {
+      await this.applyTask(
+        tx,
+        events,
+        row,
+        how === "STOP" ? { type: "killed" } : { type: "suspended" },
+        { waitReason: null },
+      );
+      return;
+    }
+    const detail = (row.detail ?? {}) as unknown as SubWorkflowDetail;
+    const child = await findChild(tx, detail);
+    // No child yet: the next check passes the command on once the child exists.
+    if (!child || isWorkflowFinal(child.state)) return;
+    const commandId = await insertCommand(tx, {
+      type: how,
+      projectId: this.instance.projectId,
+      instanceId: child.id,
+      createdBy: this.instance.createdBy,
+    });
+    await this.setDetail(tx, row, {
+      ...detail,
+      childInstanceId: child.id,
+      ...(how === "STOP" ? { stopSent: true } : { pauseSent: true }),
+    });
+    after.push(() => this.r.queues.enqueueCommand({ commandId }));
+  }
+
+  /** A check timer numbered `seq` on this master's queue (numbered so duplicates and stale chains do nothing). */
+  private async checkTimer(taskInstanceId: string, seq: number, delayMs: number): Promise<void> {
+    await this.r.queues.toMaster(
+      this.r.masterId,
+      { kind: "timer", timer: "check", instanceId: this.instance.id, taskInstanceId, seq },
+      { delay: Math.max(0, delayMs), jobId: jobIds.timer(taskInstanceId, `check-${seq}`) },
+    );
+  }
+
+  /** After a rebuild: re-arm the check of every waiting logic task (a no-op when its timer is still queued). */
+  private async rearmLogicChecks(): Promise<void> {
+    for (const row of this.latest.values()) {
+      if (
+        row.state !== "RUNNING" ||
+        (row.taskType !== "sub_workflow" && row.taskType !== "dependent")
+      )
+        continue;
+      const seq = typeof row.detail?.seq === "number" ? row.detail.seq : 0;
+      await this.checkTimer(row.id, seq, 0);
+    }
+  }
+
+  private async checkLogicTask(row: TaskInstanceRow, seq: number): Promise<void> {
+    if (row.state !== "RUNNING" || (row.detail?.seq ?? 0) !== seq) return; // finished, or a stale duplicate
+    const task = this.tasks.get(row.taskCode)!;
+    if (task.type === "sub_workflow") await this.syncSubWorkflow(row, task, seq);
+    else if (task.type === "dependent") await this.checkDependentTask(row, task, seq);
+  }
+
+  /** A child instance finished: its parent task follows (sent by the child's runner, see notifyParent). */
+  onChildFinished(childInstanceId: string): Promise<void> {
+    return this.run(async () => {
+      const [child] = await this.r.db
+        .select({
+          commandId: workflowInstance.commandId,
+          parentTaskInstanceId: workflowInstance.parentTaskInstanceId,
+        })
+        .from(workflowInstance)
+        .where(eq(workflowInstance.id, childInstanceId));
+      if (!child) return;
+      const row = [...this.latest.values()].find(
+        (r) =>
+          r.taskType === "sub_workflow" &&
+          r.state === "RUNNING" &&
+          (r.detail?.childInstanceId === childInstanceId ||
+            r.detail?.commandId === child.commandId ||
+            r.id === child.parentTaskInstanceId),
+      );
+      if (row) await this.syncSubWorkflow(row, this.tasks.get(row.taskCode)!, null);
+    });
+  }
+
+  /** Tells the parent's owner that this child instance finished (the parent's check timer is the backstop). */
+  private async notifyParent(): Promise<void> {
+    const parentId = this.instance.parentInstanceId;
+    if (!parentId) return;
+    try {
+      const [parent] = await this.r.db
+        .select({ owner: workflowInstance.owner })
+        .from(workflowInstance)
+        .where(eq(workflowInstance.id, parentId));
+      if (!parent?.owner) return;
+      await this.r.queues.toMaster(
+        parent.owner,
+        { kind: "childFinished", instanceId: parentId, childInstanceId: this.instance.id },
+        { jobId: `child-${this.instance.id}-${this.instance.state}-${Date.now()}` },
+      );
+    } catch (err) {
+      this.r.log(
+        `could not tell parent ${parentId} that ${this.instance.id} finished: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  /**
+   * Moves a sub_workflow task along with its child: SUCCESS (with the child's OUT params), FAILURE,
+   * KILL (child stopped) or PAUSE (child paused); passes a parent STOP/PAUSE on to a child that did not
+   * exist yet when it was issued; while the child runs, arms the next check (`seq` null: no new check).
+   */
+  private async syncSubWorkflow(
+    row: TaskInstanceRow,
+    task: TaskDefinition,
+    seq: number | null,
+  ): Promise<void> {
+    const detail = (row.detail ?? {}) as unknown as SubWorkflowDetail;
+    const child = await findChild(this.r.db, detail);
+    const label = `task "${task.name}"`;
+    if (!child) {
+      const rejected = detail.commandId ? await rejectedStart(this.r.db, detail.commandId) : null;
+      if (rejected) {
+        const error = `${label}: sub-workflow ${detail.workflowId} could not start: ${rejected}`;
+        await this.applyTaskEvent(
+          row,
+          { type: "failed", exitCode: null, reason: error },
+          { error },
+        );
+        return;
+      }
+    } else if (isWorkflowFinal(child.state)) {
+      const d = { ...detail, childInstanceId: child.id, childState: child.state };
+      if (child.state === "SUCCESS") {
+        await this.applyTaskEvent(
+          row,
+          { type: "succeeded" },
+          { detail: d, outParams: await childOutParams(this.r.db, child.id) },
+        );
+      } else if (child.state === "PAUSE") {
+        await this.applyTaskEvent(row, { type: "suspended" }, { detail: d });
+      } else {
+        const error = `${label}: sub-workflow instance "${child.name}" ended ${child.state}`;
+        await this.applyTaskEvent(
+          row,
+          child.state === "STOP"
+            ? { type: "killed" }
+            : { type: "failed", exitCode: null, reason: error },
+          { detail: d, error },
+        );
+      }
+      return;
+    }
+    if (seq === null && (!child || detail.childInstanceId)) return;
+    const pass =
+      child && this.instance.state === "READY_STOP" && !detail.stopSent
+        ? ("STOP" as const)
+        : child && this.instance.state === "READY_PAUSE" && !detail.pauseSent && !detail.stopSent
+          ? ("PAUSE" as const)
+          : null;
+    let commandId: string | null = null;
+    const next = seq === null ? (detail.seq ?? 0) : seq + 1;
+    await this.commit(async (tx) => {
+      if (pass && child)
+        commandId = await insertCommand(tx, {
+          type: pass,
+          projectId: this.instance.projectId,
+          instanceId: child.id,
+          createdBy: this.instance.createdBy,
+        });
+      await this.setDetail(tx, row, {
+        ...detail,
+        ...(child ? { childInstanceId: child.id } : {}),
+        ...(pass === "STOP" ? { stopSent: true } : pass === "PAUSE" ? { pauseSent: true } : {}),
+        seq: next,
+      });
+    });
+    if (commandId) await this.r.queues.enqueueCommand({ commandId });
+    if (seq !== null) await this.checkTimer(row.id, next, SUB_WORKFLOW_CHECK_MS);
+  }
+
+  /** One check of a dependent task: succeed, fail, or record why it waits and check again later. */
+  private async checkDependentTask(
+    row: TaskInstanceRow,
+    task: TaskDefinition,
+    seq: number,
+  ): Promise<void> {
+    const label = `task "${task.name}"`;
+    const p = DependentParamsSchema.parse(task.params);
+    const res = await checkDependent(this.r.db, {
+      projectId: this.instance.projectId,
+      selfInstanceId: this.instance.id,
+      params: p,
+      base: this.instance.scheduleTime ?? this.instance.startTime ?? new Date(),
+      timeZone: this.r.timeZone,
+    });
+    if ("error" in res) {
+      const error = `${label}: ${res.error}`;
+      await this.applyTaskEvent(
+        row,
+        { type: "failed", exitCode: null, reason: error },
+        { error, waitReason: null },
+      );
+      return;
+    }
+    const detail: Record<string, unknown> = {
+      ...(row.detail ?? {}),
+      result: res.status,
+      items: res.items,
+    };
+    const status =
+      res.status === "failed" && p.onDependencyFailure === "wait" ? "waiting" : res.status;
+    if (status === "met") {
+      await this.applyTaskEvent(row, { type: "succeeded" }, { detail, waitReason: null });
+      return;
+    }
+    if (status === "failed") {
+      const error = `${label}: ${res.reason}`;
+      await this.applyTaskEvent(
+        row,
+        { type: "failed", exitCode: null, reason: error },
+        { detail, error, waitReason: null },
+      );
+      return;
+    }
+    const waitedMs = Date.now() - (row.startTime?.getTime() ?? Date.now());
+    const limitMs = p.timeoutSeconds === null ? null : p.timeoutSeconds * 1000;
+    const timedOut = limitMs !== null && waitedMs >= limitMs;
+    if (timedOut && p.onTimeout === "fail") {
+      const error = `${label}: timed out after ${p.timeoutSeconds}s: ${res.reason}`;
+      await this.applyTaskEvent(
+        row,
+        { type: "failed", exitCode: null, reason: error },
+        { detail, error, waitReason: null },
+      );
+      return;
+    }
+    const warn = timedOut && !row.detail?.timeoutWarned;
+    const next = seq + 1;
+    await this.commit(async (tx, events) => {
+      await this.setDetail(
+        tx,
+        row,
+        { ...detail, seq: next, ...(timedOut ? { timeoutWarned: true } : {}) },
+        { waitReason: res.reason },
+      );
+      if (warn)
+        events.push({
+          workflowInstanceId: this.instance.id,
+          taskInstanceId: row.id,
+          taskCode: row.taskCode,
+          kind: "alert",
+          message: "taskTimedOut",
+        });
+    });
+    const interval = p.checkIntervalSeconds * 1000;
+    const delay = limitMs !== null && !timedOut ? Math.min(interval, limitMs - waitedMs) : interval;
+    await this.checkTimer(row.id, next, delay);
   }
 }

@@ -33,6 +33,9 @@ export interface RunOptions {
   startTask?: { code: string; mode: "only" | "downstream" | "upstream" };
   taskCode?: string;
   scheduleTime?: string;
+  /** A sub_workflow task's child: the parent instance and the task attempt that starts it. */
+  parentInstanceId?: string;
+  parentTaskInstanceId?: string;
 }
 
 /** The command outbox: written before anything acts, consumed by exactly one master. */
