@@ -91,6 +91,7 @@ function Sidebar() {
           </p>
           {item(`/projects/${projectId}/workflows`, "Workflows", <IconFlow />)}
           {item(`/projects/${projectId}/instances`, "Instances", <IconList />)}
+          {item(`/projects/${projectId}/tasks`, "Task instances", <IconTasks />)}
         </div>
       )}
     </nav>
@@ -157,6 +158,8 @@ function Breadcrumbs() {
     } else if (pathname.includes("/instances")) {
       crumbs.push({ href: `/projects/${projectId}/instances`, label: "Instances" });
       if (instanceId) crumbs.push({ label: `#${shortId(instanceId)}` });
+    } else if (pathname.endsWith("/tasks")) {
+      crumbs.push({ label: "Task instances" });
     }
   }
   return (
@@ -209,6 +212,13 @@ const IconFlow = () => (
     <rect x="10.5" y="2" width="4" height="4" rx="1" />
     <rect x="10.5" y="10" width="4" height="4" rx="1" />
     <path d="M5.5 8h2.5V4h2.5M8 8v4h2.5" />
+  </svg>
+);
+const IconTasks = () => (
+  <svg {...iconProps}>
+    <rect x="2" y="2.5" width="12" height="3" rx="1" />
+    <rect x="2" y="10.5" width="8" height="3" rx="1" />
+    <path d="M5 5.5v5" />
   </svg>
 );
 const IconList = () => (

@@ -14,6 +14,8 @@ export type InstanceTaskNodeData = {
   task: TaskDefinition;
   state: string | null;
   attempt: number | null;
+  /** Why the task waits, while it does (retry interval, delay, no worker...). */
+  waitReason?: string | null;
 };
 export type InstanceTaskNode = Node<InstanceTaskNodeData, "instanceTask">;
 

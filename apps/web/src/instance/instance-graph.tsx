@@ -18,6 +18,8 @@ import type { InstanceTaskNode } from "~/editor/types";
 export interface TaskLive {
   state: string;
   attempt: number;
+  /** Why a waiting task waits (shown on hover and under its name). */
+  waitReason?: string | null;
 }
 
 /** Instance nodes from the graph and live states, keeping what React Flow measured on the previous ones. */
@@ -36,12 +38,17 @@ function buildNodes(
       position: n.position,
       draggable: false,
       connectable: false,
-      data: { task: n.data.task, state: null, attempt: null },
+      data: { task: n.data.task, state: null, attempt: null, waitReason: null },
     };
     return {
       ...base,
       selected: n.id === selectedCode,
-      data: { task: n.data.task, state: l?.state ?? null, attempt: l?.attempt ?? null },
+      data: {
+        task: n.data.task,
+        state: l?.state ?? null,
+        attempt: l?.attempt ?? null,
+        waitReason: l?.waitReason ?? null,
+      },
     };
   });
 }

@@ -228,3 +228,14 @@ export function SortHeader({
     </th>
   );
 }
+
+/** Re-renders every second while `active`, so running durations count up without refetching. */
+export function useTicker(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
+}

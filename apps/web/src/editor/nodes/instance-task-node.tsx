@@ -11,7 +11,7 @@ import { NODE_HEIGHT, NODE_WIDTH, type InstanceTaskNode } from "../types";
 export const InstanceTaskNodeView = memo(function InstanceTaskNodeView({
   data,
 }: NodeProps<InstanceTaskNode>) {
-  const { task, state, attempt } = data;
+  const { task, state, attempt, waitReason } = data;
   const s = stateStyle(state);
   return (
     <div
@@ -19,7 +19,8 @@ export const InstanceTaskNodeView = memo(function InstanceTaskNodeView({
       data-testid={`task-node-${task.name}`}
       data-state={state ?? "NOT_STARTED"}
       data-code={task.code}
-      title={`${task.name}: ${s.hint}`}
+      title={`${task.name}: ${waitReason ? `waiting: ${waitReason}` : s.hint}`}
+      data-wait-reason={waitReason ?? undefined}
       style={{ width: NODE_WIDTH, minHeight: NODE_HEIGHT }}
       className={cn(
         "state-enter flex cursor-pointer items-center gap-2 rounded-lg border-2 px-2.5 py-2 shadow-sm",
@@ -41,6 +42,9 @@ export const InstanceTaskNodeView = memo(function InstanceTaskNodeView({
           {attempt != null && attempt > 1 && <span>· attempt {attempt}</span>}
           {!state && <span className="sr-only">{getTaskType(task.type)?.label}</span>}
         </div>
+        {waitReason && (
+          <div className="truncate text-[10px] leading-tight text-slate-500">{waitReason}</div>
+        )}
       </div>
       <Handle
         type="source"

@@ -9,7 +9,6 @@ import {
 } from "@shoal/core";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
 import { formatDuration, formatTime, shortId } from "~/_components/format";
 import { StateBadge } from "~/_components/state-badge";
 import { stateStyle } from "~/_components/state-style";
@@ -21,6 +20,7 @@ import {
   SearchInput,
   SelectFilter,
   SortHeader,
+  useTicker,
   useUrlParams,
 } from "~/instance/list-controls";
 import { useTRPC } from "~/trpc/react";
@@ -286,15 +286,4 @@ export function InstanceList({ projectId }: { projectId: string }) {
       )}
     </>
   );
-}
-
-/** Re-renders every second while `active`, so running durations count up without refetching. */
-export function useTicker(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [active]);
-  return now;
 }
