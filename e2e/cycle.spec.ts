@@ -25,11 +25,15 @@ test("saving a workflow with a cycle is refused and the editor names the tasks o
   await page.getByTestId("import-json").click();
   await page.getByTestId("import-textarea").fill(JSON.stringify(definition, null, 2));
   await page.getByTestId("import-apply").click();
+  // Import validates first: the cycle is listed, and the file can still be loaded to fix it there.
+  await expect(page.getByTestId("import-errors")).toContainText("cycle between tasks");
+  await page.getByTestId("import-load-anyway").click();
   for (const name of ["extract", "transform", "load"])
     await expect(page.getByTestId(`task-node-${name}`)).toBeVisible();
   await expect(page.locator(".react-flow__edge")).toHaveCount(3);
 
   await page.getByTestId("save-button").click();
+  await page.getByTestId("save-confirm").click();
   const errors = page.getByTestId("editor-errors");
   await expect(errors).toBeVisible();
   await expect(errors).toContainText("cycle between tasks");

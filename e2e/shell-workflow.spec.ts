@@ -4,6 +4,7 @@ import {
   createWorkflow,
   dropTask,
   save,
+  runFromDialog,
   setScript,
 } from "./fixtures/editor";
 import { expect, test } from "./fixtures/auth";
@@ -31,7 +32,7 @@ async function drawWorkflow(page: Page, cScript: string): Promise<void> {
 }
 
 async function run(page: Page): Promise<void> {
-  await page.getByTestId("run-button").click();
+  await runFromDialog(page);
   await page.waitForURL(/\/instances\/[0-9a-f-]+/, { timeout: 30_000 });
   await expect(page.getByTestId("task-node-a")).toBeVisible();
 }
@@ -53,6 +54,7 @@ test("draw three shell tasks, run them and watch them succeed live", async ({ pa
     timeout: 30_000,
   });
   await expect(page.getByTestId("instance-state")).toHaveText("SUCCESS", { timeout: 30_000 });
+  await page.getByRole("tab", { name: "Tasks" }).click();
   await expect(page.getByTestId("task-row-b")).toHaveAttribute("data-state", "SUCCESS");
 
   await page.getByTestId("task-node-b").click();
@@ -72,7 +74,8 @@ test("a failing task fails the instance and its log shows the exit code", async 
   });
   await expect(page.getByTestId("instance-state")).toHaveText("FAILURE", { timeout: 30_000 });
 
-  await page.getByTestId("task-row-c").click();
+  await page.getByRole("tab", { name: "Tasks" }).click();
+  await page.getByTestId("task-row-c").getByRole("button", { name: "View log" }).click();
   const log = page.getByTestId("log-viewer");
   await expect(log).toContainText("about-to-fail");
   await expect(log.getByTestId("log-exit-code")).toHaveText("Exit code 3");

@@ -1,64 +1,107 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
-import type { ValidationIssue } from "@shoal/core";
-import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useRef, useState } from "react";
-import { Button, ErrorText, Spinner } from "~/_components/ui";
+import type { WorkflowDefinition } from "@shoal/core";
+import { useEffect, useRef } from "react";
+import { Button, ErrorText } from "~/_components/ui";
 import { useTRPC } from "~/trpc/react";
 import { Canvas } from "./canvas";
+import { DocumentActions } from "./editor-actions";
 import { CanvasMessageBar, EditorErrors } from "./editor-errors";
-import { JsonDialog } from "./json-dialog";
 import { Palette } from "./palette";
-import { currentDefinition, useEditorStore } from "./store";
+import { useEditorStore } from "./store";
 import { TaskPanel } from "./task-panel";
+import { DiffSidePanel, showDiff, VersionBar } from "./version-view";
+import { useViewMode } from "./view-mode";
 
-function issuesOf(error: unknown): ValidationIssue[] | null {
-  const data = (error as { data?: { issues?: unknown } } | null)?.data;
-  return Array.isArray(data?.issues) ? (data.issues as ValidationIssue[]) : null;
-}
-
-/** The workflow editor: palette, canvas, task panel and toolbar, for one workflow of one project. */
+/**
+ * The workflow editor: palette, canvas, task panel and toolbar, for one workflow of one project. With
+ * `version` it shows that saved version read-only; with `diffAgainst` too, what changed since that one.
+ */
 export function WorkflowEditor({
   projectId,
   workflowId,
+  version,
+  diffAgainst,
 }: {
   projectId: string;
   workflowId: string;
+  version?: number;
+  diffAgainst?: number;
 }) {
   const trpc = useTRPC();
   const workflow = useQuery({
-    ...trpc.workflow.byId.queryOptions({ projectId, workflowId }),
+    ...trpc.workflow.byId.queryOptions({ projectId, workflowId, version }),
     refetchOnWindowFocus: false,
     refetchOnMount: "always",
   });
+  const base = useQuery({
+    ...trpc.workflow.byId.queryOptions({ projectId, workflowId, version: diffAgainst ?? 0 }),
+    enabled: diffAgainst !== undefined,
+    refetchOnWindowFocus: false,
+  });
   const load = useEditorStore((s) => s.load);
   const loadedFor = useRef<string | null>(null);
+  const readOnly = version !== undefined;
 
   // Load the canvas once per mount, from a fetch made after mounting (never from an older cache entry).
   useEffect(() => {
     if (!workflow.data || !workflow.isFetchedAfterMount || loadedFor.current === workflowId) return;
+    if (diffAgainst !== undefined && !base.data) return;
     loadedFor.current = workflowId;
     load(workflow.data.definition, workflow.data.version);
-  }, [workflow.data, workflow.isFetchedAfterMount, workflowId, load]);
+    useViewMode.getState().set({ readOnly });
+    if (base.data) showDiff(base.data.definition, workflow.data.definition);
+  }, [
+    workflow.data,
+    workflow.isFetchedAfterMount,
+    workflowId,
+    load,
+    readOnly,
+    diffAgainst,
+    base.data,
+  ]);
+  useEffect(() => () => useViewMode.getState().set({ readOnly: false }), []);
 
   if (workflow.isPending || (!workflow.isFetchedAfterMount && workflow.isFetching)) {
     return <p className="p-6 text-sm text-slate-500">Loading workflow…</p>;
   }
-  if (workflow.isError) {
+  if (workflow.isError || base.isError) {
     return (
       <div className="p-6">
-        <ErrorText>Could not load the workflow: {workflow.error.message}</ErrorText>
+        <ErrorText>
+          Could not load the workflow: {(workflow.error ?? base.error)?.message}
+        </ErrorText>
       </div>
     );
   }
   return (
     <ReactFlowProvider>
       <div className="flex h-full min-h-0 flex-col">
-        <Toolbar projectId={projectId} workflowId={workflowId} name={workflow.data.workflow.name} />
+        {readOnly ? (
+          <VersionBar
+            projectId={projectId}
+            workflowId={workflowId}
+            name={workflow.data.workflow.name}
+            version={workflow.data.version}
+            currentVersion={workflow.data.workflow.currentVersion}
+            diffAgainst={diffAgainst}
+          />
+        ) : (
+          <Toolbar
+            projectId={projectId}
+            workflowId={workflowId}
+            name={workflow.data.workflow.name}
+            savedDefinition={workflow.data.definition}
+          />
+        )}
         <div className="flex min-h-0 flex-1">
-          <Palette />
+          {!readOnly ? (
+            <Palette />
+          ) : base.data ? (
+            <DiffSidePanel before={base.data.definition} after={workflow.data.definition} />
+          ) : null}
           <div className="relative min-w-0 flex-1 bg-slate-50">
             <Canvas />
             <CanvasMessageBar />
@@ -75,102 +118,17 @@ function Toolbar({
   projectId,
   workflowId,
   name,
+  savedDefinition,
 }: {
   projectId: string;
   workflowId: string;
   name: string;
+  savedDefinition: WorkflowDefinition;
 }) {
-  const trpc = useTRPC();
-  const router = useRouter();
-  const queryClient = useQueryClient();
   const version = useEditorStore((s) => s.version);
   const dirty = useEditorStore((s) => s.dirty);
   const taskCount = useEditorStore((s) => s.nodes.length);
   const relayout = useEditorStore((s) => s.relayout);
-  const importDefinition = useEditorStore((s) => s.importDefinition);
-  const [dialog, setDialog] = useState<null | { mode: "import" | "export"; text: string }>(null);
-  const [runNote, setRunNote] = useState<string | null>(null);
-
-  const saveMutation = useMutation(trpc.workflow.save.mutationOptions());
-  const runMutation = useMutation(trpc.workflow.run.mutationOptions());
-
-  /** Saves the canvas; resolves to the new version, or null when the server refused it. */
-  const save = useCallback(async (): Promise<number | null> => {
-    const definition = { ...currentDefinition(), name };
-    const store = useEditorStore.getState();
-    try {
-      const { version: saved } = await saveMutation.mutateAsync({
-        projectId,
-        workflowId,
-        definition,
-      });
-      store.saved(saved);
-      queryClient.setQueryData(trpc.workflow.byId.queryKey({ projectId, workflowId }), (old) =>
-        old
-          ? {
-              ...old,
-              version: saved,
-              definition,
-              workflow: { ...old.workflow, currentVersion: saved },
-            }
-          : old,
-      );
-      void queryClient.invalidateQueries({ queryKey: trpc.workflow.list.queryKey({ projectId }) });
-      return saved;
-    } catch (error) {
-      const issues = issuesOf(error);
-      if (issues && issues.length > 0) store.refused(issues);
-      else store.setSaveError(`Could not save: ${(error as Error).message}`);
-      return null;
-    }
-  }, [saveMutation, projectId, workflowId, name, queryClient, trpc]);
-
-  const run = async () => {
-    setRunNote(null);
-    const st = useEditorStore.getState();
-    if (st.dirty || st.version === 0) {
-      if ((await save()) === null) return;
-    }
-    try {
-      const { instanceId } = await runMutation.mutateAsync({ projectId, workflowId });
-      if (instanceId) router.push(`/projects/${projectId}/instances/${instanceId}`);
-      else {
-        setRunNote(
-          "Run requested; no master has picked it up yet. It will appear under Instances.",
-        );
-        router.push(`/projects/${projectId}/instances`);
-      }
-    } catch (error) {
-      const issues = issuesOf(error);
-      if (issues?.length) useEditorStore.getState().refused(issues);
-      else useEditorStore.getState().setSaveError(`Could not run: ${(error as Error).message}`);
-    }
-  };
-
-  // Ctrl-S / Cmd-S saves, wherever the focus is inside the editor.
-  const saveRef = useRef(save);
-  saveRef.current = save;
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
-        e.preventDefault();
-        void saveRef.current();
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
-
-  // Leaving with unsaved changes asks first.
-  useEffect(() => {
-    const onBeforeUnload = (e: BeforeUnloadEvent) => {
-      if (useEditorStore.getState().dirty) e.preventDefault();
-    };
-    window.addEventListener("beforeunload", onBeforeUnload);
-    return () => window.removeEventListener("beforeunload", onBeforeUnload);
-  }, []);
-
-  const busy = saveMutation.isPending || runMutation.isPending;
   return (
     <div className="flex shrink-0 flex-wrap items-center gap-3 border-b border-slate-200 bg-white px-4 py-2">
       <h1 className="truncate text-base font-semibold" title={name}>
@@ -188,7 +146,6 @@ function Toolbar({
           ● Unsaved changes
         </span>
       )}
-      {runNote && <span className="text-xs text-slate-500">{runNote}</span>}
       <div className="ml-auto flex items-center gap-2">
         <Button
           variant="ghost"
@@ -198,66 +155,13 @@ function Toolbar({
         >
           Layout
         </Button>
-        <Button
-          variant="ghost"
-          data-testid="import-json"
-          onClick={() =>
-            setDialog({
-              mode: "import",
-              text: JSON.stringify({ name, tasks: [], edges: [] }, null, 2),
-            })
-          }
-        >
-          Import JSON
-        </Button>
-        <Button
-          variant="ghost"
-          data-testid="export-json"
-          onClick={() =>
-            setDialog({
-              mode: "export",
-              text: JSON.stringify({ ...currentDefinition(), name }, null, 2),
-            })
-          }
-        >
-          Export
-        </Button>
-        <Button
-          data-testid="save-button"
-          onClick={() => void save()}
-          disabled={busy}
-          title="Save (Ctrl-S)"
-        >
-          {saveMutation.isPending && <Spinner className="size-3.5" />}
-          Save
-        </Button>
-        <Button
-          variant="primary"
-          data-testid="run-button"
-          onClick={() => void run()}
-          disabled={busy || taskCount === 0}
-          title={dirty ? "Save, then run" : "Run this version"}
-        >
-          {runMutation.isPending ? <Spinner className="size-3.5" /> : <PlayIcon />}
-          Run
-        </Button>
-      </div>
-      {dialog && (
-        <JsonDialog
-          mode={dialog.mode}
-          initial={dialog.text}
-          onApply={(v) => importDefinition(v)}
-          onClose={() => setDialog(null)}
+        <DocumentActions
+          projectId={projectId}
+          workflowId={workflowId}
+          name={name}
+          savedDefinition={savedDefinition}
         />
-      )}
+      </div>
     </div>
-  );
-}
-
-function PlayIcon() {
-  return (
-    <svg viewBox="0 0 16 16" className="size-3.5" fill="currentColor" aria-hidden>
-      <path d="M4 3v10l9-5z" />
-    </svg>
   );
 }

@@ -1,22 +1,56 @@
 "use client";
 
 import type { TaskTypeDefinition } from "@shoal/core";
-import { useId } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { cn } from "~/_components/cn";
 import { inputClass } from "~/_components/ui";
+import { CodeEditor, codeLanguageFor } from "./code-editor";
+
+// ---------------------------------------------------------------------------------------------
+// Schema → form description. Zod 4 keeps each schema's shape in `_zod.def`; reading it means a new
+// task type needs no UI code: its params schema is the form.
+// ---------------------------------------------------------------------------------------------
 
 type Def = {
   type: string;
   innerType?: ZodLike;
+  defaultValue?: unknown;
   shape?: Record<string, ZodLike>;
   entries?: Record<string, string>;
+  element?: ZodLike;
+  valueType?: ZodLike;
+  values?: unknown[];
+  options?: ZodLike[];
+  in?: ZodLike;
 };
-type ZodLike = { _zod: { def: Def; bag?: { maxLength?: number } }; description?: string };
+type ZodLike = { _zod: { def: Def }; description?: string };
 
-/** Strips optional/default/nullable wrappers; reports whether the field may be left empty. */
-function unwrap(schema: ZodLike): { inner: ZodLike; optional: boolean } {
+export type FieldNode =
+  | { kind: "text"; multiline: boolean }
+  | { kind: "number" }
+  | { kind: "boolean" }
+  | { kind: "enum"; options: string[] }
+  | { kind: "literal"; value: unknown }
+  | { kind: "object"; fields: ParamField[] }
+  | { kind: "array"; element: FieldNode }
+  | { kind: "record"; value: FieldNode }
+  | { kind: "json" };
+
+export interface ParamField {
+  key: string;
+  node: FieldNode;
+  /** May be left out (optional, or has a default). */
+  optional: boolean;
+  /** The schema's default, shown as a hint and used for new array items. */
+  defaultValue?: unknown;
+  description?: string;
+}
+
+/** Strips optional/default/nullable wrappers; reports whether the field may be left out. */
+function unwrap(schema: ZodLike): { inner: ZodLike; optional: boolean; defaultValue?: unknown } {
   let s = schema;
   let optional = false;
+  let defaultValue: unknown;
   for (let i = 0; i < 10; i++) {
     const d = s._zod.def;
     if (
@@ -27,57 +61,130 @@ function unwrap(schema: ZodLike): { inner: ZodLike; optional: boolean } {
       d.innerType
     ) {
       if (d.type !== "nullable") optional = true;
+      if (d.type === "default" && defaultValue === undefined) defaultValue = d.defaultValue;
       s = d.innerType;
+    } else if (d.type === "pipe" && d.in) {
+      s = d.in;
     } else break;
   }
-  return { inner: s, optional };
+  return { inner: s, optional, defaultValue };
 }
 
-const MULTILINE_KEYS = /script|sql|body|query|command|content|code|template/i;
+const MULTILINE_KEYS = /script|sql|body|query|command|content|code|template|expression/i;
 
-export interface ParamField {
-  key: string;
-  kind: "text" | "multiline" | "number" | "boolean" | "enum" | "json";
-  options?: string[];
-  optional: boolean;
-  description?: string;
-}
-
-/** The editable fields of a task type's params, derived from its zod schema (so new types need no UI code). */
-export function paramFields(taskType: TaskTypeDefinition): ParamField[] {
-  const root = unwrap(taskType.paramsSchema).inner;
-  const shape = root._zod.def.type === "object" ? root._zod.def.shape : undefined;
-  if (!shape) return [{ key: "", kind: "json", optional: false }];
-  return Object.entries(shape).map(([key, schema]) => {
-    const { inner, optional } = unwrap(schema);
-    const description = schema.description ?? inner.description;
-    switch (inner._zod.def.type) {
-      case "string": {
-        const max = inner._zod.bag?.maxLength;
-        const multiline = MULTILINE_KEYS.test(key) || (max !== undefined && max > 1000);
-        return { key, kind: multiline ? "multiline" : "text", optional, description };
-      }
-      case "number":
-      case "int":
-        return { key, kind: "number", optional, description };
-      case "boolean":
-        return { key, kind: "boolean", optional, description };
-      case "enum":
-        return {
-          key,
-          kind: "enum",
-          options: Object.values(inner._zod.def.entries ?? {}),
-          optional,
-          description,
-        };
-      default:
-        return { key, kind: "json", optional, description };
+function nodeOf(schema: ZodLike, key: string): FieldNode {
+  const d = schema._zod.def;
+  switch (d.type) {
+    case "string":
+      return { kind: "text", multiline: MULTILINE_KEYS.test(key) };
+    case "number":
+    case "int":
+    case "bigint":
+      return { kind: "number" };
+    case "boolean":
+      return { kind: "boolean" };
+    case "enum":
+      return { kind: "enum", options: Object.values(d.entries ?? {}).map(String) };
+    case "literal":
+      return d.values?.length === 1 ? { kind: "literal", value: d.values[0] } : { kind: "json" };
+    case "object":
+      return { kind: "object", fields: fieldsOfShape(d.shape ?? {}) };
+    case "array":
+      return d.element
+        ? { kind: "array", element: nodeOf(unwrap(d.element).inner, key) }
+        : { kind: "json" };
+    case "record":
+      return d.valueType
+        ? { kind: "record", value: nodeOf(unwrap(d.valueType).inner, key) }
+        : { kind: "json" };
+    case "union": {
+      // A union of string literals is a select; anything else is edited as JSON.
+      const lits = (d.options ?? []).map((o) => o._zod.def);
+      if (lits.length > 0 && lits.every((l) => l.type === "literal" && l.values?.length === 1))
+        return { kind: "enum", options: lits.map((l) => String(l.values![0])) };
+      return { kind: "json" };
     }
+    default:
+      return { kind: "json" };
+  }
+}
+
+function fieldsOfShape(shape: Record<string, ZodLike>): ParamField[] {
+  return Object.entries(shape).map(([key, schema]) => {
+    const { inner, optional, defaultValue } = unwrap(schema);
+    return {
+      key,
+      node: nodeOf(inner, key),
+      optional,
+      defaultValue,
+      description: schema.description ?? inner.description,
+    };
   });
 }
 
-function fieldTestId(key: string): string {
-  return key === "script" ? "task-script-input" : `task-param-${key}`;
+/** The editable fields of a task type's params, derived from its zod schema. */
+export function paramFields(taskType: TaskTypeDefinition): ParamField[] {
+  const root = unwrap(taskType.paramsSchema).inner;
+  if (root._zod.def.type !== "object")
+    return [{ key: "", node: { kind: "json" }, optional: false }];
+  return fieldsOfShape(root._zod.def.shape ?? {});
+}
+
+/** A blank value for a new array item or record entry of this shape. */
+function blankOf(node: FieldNode, defaultValue?: unknown): unknown {
+  if (defaultValue !== undefined) return structuredClone(defaultValue);
+  switch (node.kind) {
+    case "text":
+      return "";
+    case "boolean":
+      return false;
+    case "enum":
+      return node.options[0];
+    case "literal":
+      return node.value;
+    case "object":
+      return Object.fromEntries(
+        node.fields
+          .filter((f) => !f.optional || f.defaultValue !== undefined)
+          .map((f) => [f.key, blankOf(f.node, f.defaultValue)]),
+      );
+    case "array":
+      return [];
+    case "record":
+      return {};
+    default:
+      return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths and errors
+// ---------------------------------------------------------------------------------------------
+
+/** `a`, `a[0].b` — the same notation core's validation uses after `params.`. */
+export function joinPath(parent: string, key: string | number): string {
+  if (typeof key === "number") return `${parent}[${key}]`;
+  return parent === "" ? key : `${parent}.${key}`;
+}
+
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : joinPath(acc, String(p))),
+    "",
+  );
+}
+
+/** First message per params path from the type's schema (empty when the params are valid). */
+export function paramErrors(taskType: TaskTypeDefinition, params: unknown): Map<string, string> {
+  const errors = new Map<string, string>();
+  const check = taskType.paramsSchema.safeParse(params);
+  if (!check.success) {
+    for (const issue of check.error.issues) {
+      const key = pathOf(issue.path);
+      if (!errors.has(key)) errors.set(key, issue.message);
+    }
+  }
+  return errors;
 }
 
 function humanize(key: string): string {
@@ -87,171 +194,652 @@ function humanize(key: string): string {
     .replace(/^./, (c) => c.toUpperCase());
 }
 
-/** Form for a task's params, with the type schema's messages shown under the fields they concern. */
+function fieldTestId(path: string): string {
+  return path === "script" ? "task-script-input" : `task-param-${path}`;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+// ---------------------------------------------------------------------------------------------
+// The form
+// ---------------------------------------------------------------------------------------------
+
+interface FormCtx {
+  id: string;
+  taskType: string;
+  errors: Map<string, string>;
+  /** Messages the server gave for this task's params on the last refused save, by params path. */
+  serverErrors: Map<string, string>;
+  touched: Set<string>;
+  touch: (path: string) => void;
+  showAll: boolean;
+  readOnly: boolean;
+}
+
+/**
+ * Form for a task's params generated from the type's zod schema: required fields marked, defaults
+ * hinted, and each field's schema message shown under it once the field was edited or left (or
+ * at once when the last save was refused).
+ */
 export function ParamsForm({
   taskType,
   params,
   onChange,
+  serverErrors,
+  readOnly = false,
 }: {
   taskType: TaskTypeDefinition;
   params: Record<string, unknown>;
   onChange: (params: Record<string, unknown>) => void;
+  serverErrors?: Map<string, string>;
+  readOnly?: boolean;
 }) {
   const id = useId();
-  const check = taskType.paramsSchema.safeParse(params);
-  const errors = new Map<string, string>();
-  if (!check.success) {
-    for (const issue of check.error.issues) {
-      const key = String(issue.path[0] ?? "");
-      if (!errors.has(key)) errors.set(key, issue.message);
-    }
+  const [touched, setTouched] = useState<Set<string>>(() => new Set());
+  const server = serverErrors ?? new Map<string, string>();
+  const ctx: FormCtx = {
+    id,
+    taskType: taskType.type,
+    errors: paramErrors(taskType, params),
+    serverErrors: server,
+    touched,
+    touch: (path) => setTouched((t) => (t.has(path) ? t : new Set(t).add(path))),
+    showAll: server.size > 0,
+    readOnly,
+  };
+  const fields = paramFields(taskType);
+  if (fields.length === 1 && fields[0]!.key === "") {
+    return (
+      <FieldBox ctx={ctx} path="" label="Params (JSON)" optional={false}>
+        <JsonField ctx={ctx} path="" value={params} onChange={(v) => onChange(isObj(v) ? v : {})} />
+      </FieldBox>
+    );
   }
-  const set = (key: string, value: unknown) => {
-    const next = { ...params };
-    if (value === undefined) delete next[key];
-    else next[key] = value;
+  return (
+    <div className="space-y-3" data-testid="params-form">
+      <ObjectFields
+        ctx={ctx}
+        fields={fields}
+        path=""
+        value={params}
+        onChange={(v) => onChange(v)}
+      />
+    </div>
+  );
+}
+
+function ObjectFields({
+  ctx,
+  fields,
+  path,
+  value,
+  onChange,
+}: {
+  ctx: FormCtx;
+  fields: ParamField[];
+  path: string;
+  value: Record<string, unknown>;
+  onChange: (v: Record<string, unknown>) => void;
+}) {
+  const set = (key: string, v: unknown) => {
+    const next = { ...value };
+    if (v === undefined) delete next[key];
+    else next[key] = v;
     onChange(next);
   };
-
   return (
-    <div className="space-y-3">
-      {paramFields(taskType).map((f) => {
-        const value = params[f.key];
-        const err = errors.get(f.key);
-        const inputId = `${id}-${f.key}`;
-        const label = (
-          <label htmlFor={inputId} className="mb-1 block text-xs font-medium text-slate-600">
-            {humanize(f.key)}
-            {f.optional && <span className="font-normal text-slate-400"> (optional)</span>}
-          </label>
-        );
-        let control;
-        switch (f.kind) {
-          case "multiline":
-            control = (
-              <textarea
-                id={inputId}
-                data-testid={fieldTestId(f.key)}
-                className={cn(inputClass, "nodrag min-h-40 resize-y font-mono text-xs leading-5")}
-                spellCheck={false}
-                rows={10}
-                value={typeof value === "string" ? value : ""}
-                onChange={(e) => set(f.key, e.target.value)}
-              />
-            );
-            break;
-          case "text":
-            control = (
-              <input
-                id={inputId}
-                data-testid={fieldTestId(f.key)}
-                className={inputClass}
-                value={typeof value === "string" ? value : ""}
-                onChange={(e) =>
-                  set(f.key, f.optional && e.target.value === "" ? undefined : e.target.value)
-                }
-              />
-            );
-            break;
-          case "number":
-            control = (
-              <input
-                id={inputId}
-                type="number"
-                data-testid={fieldTestId(f.key)}
-                className={inputClass}
-                value={typeof value === "number" ? value : ""}
-                onChange={(e) =>
-                  set(f.key, e.target.value === "" ? undefined : Number(e.target.value))
-                }
-              />
-            );
-            break;
-          case "boolean":
-            control = (
-              <input
-                id={inputId}
-                type="checkbox"
-                data-testid={fieldTestId(f.key)}
-                className="size-4 rounded border-slate-300"
-                checked={value === true}
-                onChange={(e) => set(f.key, e.target.checked)}
-              />
-            );
-            break;
-          case "enum":
-            control = (
-              <select
-                id={inputId}
-                data-testid={fieldTestId(f.key)}
-                className={inputClass}
-                value={typeof value === "string" ? value : ""}
-                onChange={(e) => set(f.key, e.target.value || undefined)}
-              >
-                {f.optional && <option value="">—</option>}
-                {f.options?.map((o) => (
-                  <option key={o} value={o}>
-                    {o}
-                  </option>
-                ))}
-              </select>
-            );
-            break;
-          case "json":
-            control = (
-              <JsonField
-                id={inputId}
-                testId={fieldTestId(f.key || "json")}
-                value={f.key ? value : params}
-                onChange={(v) =>
-                  f.key ? set(f.key, v) : onChange((v as Record<string, unknown>) ?? {})
-                }
-              />
-            );
-            break;
-        }
+    <>
+      {fields.map((f) => {
+        const p = joinPath(path, f.key);
+        if (f.node.kind === "literal") return null; // fixed discriminators need no input
         return (
-          <div key={f.key || "json"}>
-            {label}
-            {control}
-            {f.description && <p className="mt-1 text-xs text-slate-500">{f.description}</p>}
+          <FieldBox
+            key={f.key}
+            ctx={ctx}
+            path={p}
+            label={humanize(f.key)}
+            optional={f.optional}
+            description={f.description}
+            defaultValue={f.defaultValue}
+            inline={f.node.kind === "boolean"}
+          >
+            <Control
+              ctx={ctx}
+              node={f.node}
+              path={p}
+              value={value[f.key]}
+              optional={f.optional}
+              onChange={(v) => set(f.key, v)}
+            />
+          </FieldBox>
+        );
+      })}
+    </>
+  );
+}
+
+function FieldBox({
+  ctx,
+  path,
+  label,
+  optional,
+  description,
+  defaultValue,
+  inline,
+  children,
+}: {
+  ctx: FormCtx;
+  path: string;
+  label: string;
+  optional: boolean;
+  description?: string;
+  defaultValue?: unknown;
+  inline?: boolean;
+  children: ReactNode;
+}) {
+  const err = errorFor(ctx, path);
+  const hasDefault =
+    defaultValue !== undefined &&
+    !(Array.isArray(defaultValue) && defaultValue.length === 0) &&
+    !(isObj(defaultValue) && Object.keys(defaultValue).length === 0);
+  return (
+    <div
+      data-testid={`param-field-${path}`}
+      data-required={optional ? undefined : "true"}
+      className={cn(inline && "flex flex-wrap items-center gap-x-2")}
+    >
+      <label
+        htmlFor={`${ctx.id}-${path}`}
+        className={cn("block text-xs font-medium text-slate-600", !inline && "mb-1")}
+      >
+        {label}
+        {!optional && (
+          <span className="text-red-600" aria-label="required">
+            {" "}
+            *
+          </span>
+        )}
+        {hasDefault && (
+          <span className="font-normal text-slate-400">
+            {" "}
+            (default{" "}
+            {typeof defaultValue === "string" ? `“${defaultValue}”` : JSON.stringify(defaultValue)})
+          </span>
+        )}
+      </label>
+      {inline ? <div className="order-first">{children}</div> : children}
+      {description && <p className="mt-1 w-full text-xs text-slate-500">{description}</p>}
+      {err && (
+        <p
+          className="mt-1 w-full text-xs text-red-600"
+          role="alert"
+          data-testid={`param-error-${path}`}
+        >
+          {err}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The message for exactly this path, once it was touched (or after a refused save). */
+function errorFor(ctx: FormCtx, path: string): string | undefined {
+  const server = ctx.serverErrors.get(path);
+  const local = ctx.errors.get(path);
+  if (!local) return server && ctx.showAll ? server : undefined;
+  return ctx.touched.has(path) || ctx.showAll ? local : undefined;
+}
+
+function Control({
+  ctx,
+  node,
+  path,
+  value,
+  optional,
+  onChange,
+}: {
+  ctx: FormCtx;
+  node: FieldNode;
+  path: string;
+  value: unknown;
+  optional: boolean;
+  onChange: (v: unknown) => void;
+}) {
+  const inputId = `${ctx.id}-${path}`;
+  const invalid = !!errorFor(ctx, path);
+  const common = {
+    id: inputId,
+    "data-testid": fieldTestId(path),
+    "aria-invalid": invalid || undefined,
+    disabled: ctx.readOnly,
+    onBlur: () => ctx.touch(path),
+  };
+  const change = (v: unknown) => {
+    ctx.touch(path);
+    onChange(v);
+  };
+  switch (node.kind) {
+    case "text": {
+      const str = typeof value === "string" ? value : "";
+      if (node.multiline) {
+        return (
+          <CodeEditor
+            id={inputId}
+            testId={fieldTestId(path)}
+            language={codeLanguageFor(ctx.taskType, path)}
+            value={str}
+            invalid={invalid}
+            readOnly={ctx.readOnly}
+            onChange={(v) => change(v)}
+            onBlur={() => ctx.touch(path)}
+          />
+        );
+      }
+      return (
+        <input
+          {...common}
+          className={cn(inputClass, invalid && "border-red-400")}
+          value={str}
+          onChange={(e) => change(optional && e.target.value === "" ? undefined : e.target.value)}
+        />
+      );
+    }
+    case "number":
+      return (
+        <input
+          {...common}
+          type="number"
+          className={cn(inputClass, invalid && "border-red-400")}
+          value={typeof value === "number" ? value : ""}
+          onChange={(e) => change(e.target.value === "" ? undefined : Number(e.target.value))}
+        />
+      );
+    case "boolean":
+      return (
+        <input
+          {...common}
+          type="checkbox"
+          className="size-4 rounded border-slate-300"
+          checked={value === true}
+          onChange={(e) => change(e.target.checked)}
+        />
+      );
+    case "enum":
+      return (
+        <select
+          {...common}
+          className={cn(inputClass, invalid && "border-red-400")}
+          value={typeof value === "string" ? value : ""}
+          onChange={(e) => change(e.target.value || undefined)}
+        >
+          {(optional || typeof value !== "string") && <option value="">—</option>}
+          {node.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      );
+    case "object":
+      return (
+        <div className="space-y-3 rounded-md border border-slate-200 p-2">
+          <ObjectFields
+            ctx={ctx}
+            fields={node.fields}
+            path={path}
+            value={isObj(value) ? value : {}}
+            onChange={change}
+          />
+        </div>
+      );
+    case "array":
+      return (
+        <ArrayControl
+          ctx={ctx}
+          node={node}
+          path={path}
+          value={Array.isArray(value) ? value : []}
+          onChange={change}
+        />
+      );
+    case "record":
+      return (
+        <RecordControl
+          ctx={ctx}
+          node={node}
+          path={path}
+          value={isObj(value) ? value : {}}
+          onChange={change}
+        />
+      );
+    default:
+      return <JsonField ctx={ctx} path={path} value={value} onChange={change} />;
+  }
+}
+
+/** Objects of a few plain fields ({ name, value }, { key, value }) edit as one row each. */
+function isRowLike(node: FieldNode): boolean {
+  return (
+    node.kind === "object" &&
+    node.fields.length <= 3 &&
+    node.fields.every((f) => ["text", "number", "enum", "boolean"].includes(f.node.kind)) &&
+    node.fields.every((f) => f.node.kind !== "text" || !f.node.multiline)
+  );
+}
+
+function ArrayControl({
+  ctx,
+  node,
+  path,
+  value,
+  onChange,
+}: {
+  ctx: FormCtx;
+  node: Extract<FieldNode, { kind: "array" }>;
+  path: string;
+  value: unknown[];
+  onChange: (v: unknown[]) => void;
+}) {
+  const el = node.element;
+  const setAt = (i: number, v: unknown) => onChange(value.map((x, j) => (j === i ? v : x)));
+  const remove = (i: number) => onChange(value.filter((_, j) => j !== i));
+  const rowLike = isRowLike(el);
+  return (
+    <div className="space-y-2" data-testid={`${fieldTestId(path)}-list`}>
+      {value.length === 0 && <p className="text-xs text-slate-400">None.</p>}
+      {value.map((item, i) => {
+        const p = joinPath(path, i);
+        const err = errorFor(ctx, p);
+        return (
+          <div
+            key={i}
+            className={cn(
+              !rowLike && el.kind === "object" && "rounded-md border border-slate-200 p-2",
+            )}
+          >
+            <div className="flex items-start gap-1.5">
+              <div className={cn("min-w-0 flex-1", rowLike && "flex gap-1.5")}>
+                {rowLike && el.kind === "object" ? (
+                  el.fields.map((f) => {
+                    const fp = joinPath(p, f.key);
+                    const obj = isObj(item) ? item : {};
+                    return (
+                      <div key={f.key} className="min-w-0 flex-1">
+                        <RowInput
+                          ctx={ctx}
+                          field={f}
+                          path={fp}
+                          value={obj[f.key]}
+                          onChange={(v) => {
+                            const next = { ...obj };
+                            if (v === undefined) delete next[f.key];
+                            else next[f.key] = v;
+                            setAt(i, next);
+                          }}
+                        />
+                      </div>
+                    );
+                  })
+                ) : el.kind === "object" ? (
+                  <div className="space-y-2">
+                    <ObjectFields
+                      ctx={ctx}
+                      fields={el.fields}
+                      path={p}
+                      value={isObj(item) ? item : {}}
+                      onChange={(v) => setAt(i, v)}
+                    />
+                  </div>
+                ) : (
+                  <Control
+                    ctx={ctx}
+                    node={el}
+                    path={p}
+                    value={item}
+                    optional={false}
+                    onChange={(v) => setAt(i, v)}
+                  />
+                )}
+              </div>
+              {!ctx.readOnly && (
+                <button
+                  type="button"
+                  aria-label={`Remove item ${i + 1}`}
+                  className="rounded px-1.5 py-1 text-slate-400 hover:bg-red-50 hover:text-red-600"
+                  onClick={() => remove(i)}
+                >
+                  ×
+                </button>
+              )}
+            </div>
             {err && (
-              <p className="mt-1 text-xs text-red-600" role="alert">
+              <p
+                className="mt-1 text-xs text-red-600"
+                role="alert"
+                data-testid={`param-error-${p}`}
+              >
                 {err}
               </p>
             )}
           </div>
         );
       })}
+      {!ctx.readOnly && (
+        <button
+          type="button"
+          className="rounded-md px-2 py-1 text-xs font-medium text-sky-700 hover:bg-sky-50"
+          data-testid={`${fieldTestId(path)}-add`}
+          onClick={() => {
+            ctx.touch(path);
+            onChange([...value, blankOf(el)]);
+          }}
+        >
+          + Add
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** One cell of a row-like array item, labelled by placeholder and aria-label. */
+function RowInput({
+  ctx,
+  field,
+  path,
+  value,
+  onChange,
+}: {
+  ctx: FormCtx;
+  field: ParamField;
+  path: string;
+  value: unknown;
+  onChange: (v: unknown) => void;
+}) {
+  const err = errorFor(ctx, path);
+  const props = {
+    "aria-label": humanize(field.key),
+    "aria-invalid": !!err || undefined,
+    "data-testid": fieldTestId(path),
+    title: err,
+    disabled: ctx.readOnly,
+    onBlur: () => ctx.touch(path),
+    className: cn(inputClass, "px-2 text-xs", err && "border-red-400"),
+  };
+  const change = (v: unknown) => {
+    ctx.touch(path);
+    onChange(v);
+  };
+  switch (field.node.kind) {
+    case "number":
+      return (
+        <input
+          {...props}
+          type="number"
+          placeholder={humanize(field.key)}
+          value={typeof value === "number" ? value : ""}
+          onChange={(e) => change(e.target.value === "" ? undefined : Number(e.target.value))}
+        />
+      );
+    case "boolean":
+      return (
+        <input
+          {...props}
+          type="checkbox"
+          className="mt-2 size-4"
+          checked={value === true}
+          onChange={(e) => change(e.target.checked)}
+        />
+      );
+    case "enum":
+      return (
+        <select
+          {...props}
+          value={typeof value === "string" ? value : ""}
+          onChange={(e) => change(e.target.value || undefined)}
+        >
+          {field.node.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      );
+    default:
+      return (
+        <input
+          {...props}
+          placeholder={humanize(field.key)}
+          value={typeof value === "string" ? value : ""}
+          onChange={(e) => change(e.target.value)}
+        />
+      );
+  }
+}
+
+function RecordControl({
+  ctx,
+  node,
+  path,
+  value,
+  onChange,
+}: {
+  ctx: FormCtx;
+  node: Extract<FieldNode, { kind: "record" }>;
+  path: string;
+  value: Record<string, unknown>;
+  onChange: (v: Record<string, unknown>) => void;
+}) {
+  const entries = Object.entries(value);
+  const rebuild = (list: [string, unknown][]) => onChange(Object.fromEntries(list));
+  if (node.value.kind !== "text" && node.value.kind !== "number") {
+    return (
+      <JsonField
+        ctx={ctx}
+        path={path}
+        value={value}
+        onChange={(v) => onChange(isObj(v) ? v : {})}
+      />
+    );
+  }
+  return (
+    <div className="space-y-2" data-testid={`${fieldTestId(path)}-list`}>
+      {entries.length === 0 && <p className="text-xs text-slate-400">None.</p>}
+      {entries.map(([k, v], i) => (
+        <div key={i} className="flex gap-1.5">
+          <input
+            aria-label="Key"
+            placeholder="key"
+            disabled={ctx.readOnly}
+            className={cn(inputClass, "px-2 text-xs")}
+            value={k}
+            onChange={(e) => rebuild(entries.map((x, j) => (j === i ? [e.target.value, x[1]] : x)))}
+          />
+          <input
+            aria-label={`Value of ${k}`}
+            placeholder="value"
+            disabled={ctx.readOnly}
+            className={cn(inputClass, "px-2 text-xs")}
+            value={typeof v === "string" || typeof v === "number" ? String(v) : ""}
+            onChange={(e) =>
+              rebuild(
+                entries.map((x, j) =>
+                  j === i
+                    ? [x[0], node.value.kind === "number" ? Number(e.target.value) : e.target.value]
+                    : x,
+                ),
+              )
+            }
+          />
+          {!ctx.readOnly && (
+            <button
+              type="button"
+              aria-label={`Remove ${k}`}
+              className="rounded px-1.5 text-slate-400 hover:bg-red-50 hover:text-red-600"
+              onClick={() => rebuild(entries.filter((_, j) => j !== i))}
+            >
+              ×
+            </button>
+          )}
+        </div>
+      ))}
+      {!ctx.readOnly && (
+        <button
+          type="button"
+          className="rounded-md px-2 py-1 text-xs font-medium text-sky-700 hover:bg-sky-50"
+          onClick={() => {
+            let k = "key";
+            for (let n = 2; k in value; n++) k = `key${n}`;
+            rebuild([...entries, [k, node.value.kind === "number" ? 0 : ""]]);
+          }}
+        >
+          + Add
+        </button>
+      )}
     </div>
   );
 }
 
 function JsonField({
-  id,
-  testId,
+  ctx,
+  path,
   value,
   onChange,
 }: {
-  id: string;
-  testId: string;
+  ctx: FormCtx;
+  path: string;
   value: unknown;
   onChange: (v: unknown) => void;
 }) {
+  const [parseError, setParseError] = useState<string | null>(null);
   return (
-    <textarea
-      id={id}
-      data-testid={testId}
-      className={cn(inputClass, "nodrag min-h-24 font-mono text-xs")}
-      spellCheck={false}
-      defaultValue={value === undefined ? "" : JSON.stringify(value, null, 2)}
-      onBlur={(e) => {
-        try {
-          onChange(e.target.value.trim() === "" ? undefined : JSON.parse(e.target.value));
-        } catch {
-          // keep the text; the schema message below explains what is expected
-        }
-      }}
-    />
+    <>
+      <textarea
+        id={`${ctx.id}-${path}`}
+        data-testid={fieldTestId(path || "json")}
+        className={cn(
+          inputClass,
+          "nodrag min-h-24 font-mono text-xs",
+          parseError && "border-red-400",
+        )}
+        spellCheck={false}
+        disabled={ctx.readOnly}
+        defaultValue={value === undefined ? "" : JSON.stringify(value, null, 2)}
+        onBlur={(e) => {
+          ctx.touch(path);
+          try {
+            onChange(e.target.value.trim() === "" ? undefined : JSON.parse(e.target.value));
+            setParseError(null);
+          } catch (err) {
+            setParseError(`Not valid JSON: ${(err as Error).message}`);
+          }
+        }}
+      />
+      {parseError && (
+        <p className="mt-1 text-xs text-red-600" role="alert">
+          {parseError}
+        </p>
+      )}
+    </>
   );
 }

@@ -3,11 +3,31 @@ import { WorkflowEditor } from "~/editor/editor";
 
 export const metadata: Metadata = { title: "Workflow editor" };
 
+/** A positive integer from a search param, or undefined. */
+function versionParam(v: string | string[] | undefined): number | undefined {
+  const n = typeof v === "string" && /^\d{1,9}$/.test(v) ? Number(v) : NaN;
+  return n >= 1 ? n : undefined;
+}
+
+/** `?version=N` opens version N read-only; `&diff=M` also highlights what changed since M. */
 export default async function EditorPage({
   params,
+  searchParams,
 }: {
   params: Promise<{ p: string; w: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { p, w } = await params;
-  return <WorkflowEditor projectId={p} workflowId={w} />;
+  const sp = await searchParams;
+  const version = versionParam(sp.version);
+  const diffAgainst = version !== undefined ? versionParam(sp.diff) : undefined;
+  return (
+    <WorkflowEditor
+      key={`${version ?? "current"}:${diffAgainst ?? ""}`}
+      projectId={p}
+      workflowId={w}
+      version={version}
+      diffAgainst={diffAgainst}
+    />
+  );
 }
