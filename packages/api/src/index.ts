@@ -6,6 +6,7 @@ export { createContext, createCallerFactory, type Context } from "./trpc";
 export { createApiDeps, type ApiDeps, type ApiDepsOptions } from "./deps";
 export { ensureAdminFromEnv, SESSION_COOKIE, type SessionUser } from "./services/auth";
 export type { LogBatch } from "./services/task-logs";
+export { taskLogDownload } from "./log-download";
 export type { InstanceSnapshot } from "./services/instances";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;

@@ -3,7 +3,13 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContext } from "../trpc";
 import { appRouter } from "./index";
-import { adminCookie, createApiFixture, expectTRPCError, shellTask, type ApiFixture } from "../test-helpers";
+import {
+  adminCookie,
+  createApiFixture,
+  expectTRPCError,
+  shellTask,
+  type ApiFixture,
+} from "../test-helpers";
 
 let fx: ApiFixture;
 let admin: string;
@@ -14,20 +20,28 @@ let taskA: string;
 
 /** Inserts a command + instance + task attempts directly, as the master would. */
 async function seedInstance() {
-  const [cmd] = await fx.tdb.sql`insert into command (type, project_id, workflow_id, workflow_version) values ('START', ${projectId}, ${workflowId}, 1) returning id`;
-  const [inst] = await fx.tdb.sql`insert into workflow_instance (project_id, workflow_id, workflow_version, command_id, name, state)
+  const [cmd] = await fx.tdb
+    .sql`insert into command (type, project_id, workflow_id, workflow_version) values ('START', ${projectId}, ${workflowId}, 1) returning id`;
+  const [inst] = await fx.tdb
+    .sql`insert into workflow_instance (project_id, workflow_id, workflow_version, command_id, name, state)
     values (${projectId}, ${workflowId}, 1, ${cmd!.id as string}, 'etl-1', 'RUNNING') returning id`;
   const id = inst!.id as string;
-  const rows = await fx.tdb.sql`insert into task_instance (workflow_instance_id, project_id, task_code, task_name, task_type, attempt, state, host, exit_code)
+  const rows = await fx.tdb
+    .sql`insert into task_instance (workflow_instance_id, project_id, task_code, task_name, task_type, attempt, state, host, exit_code)
     values (${id}, ${projectId}, 'a', 'a', 'shell', 1, 'FAILURE', 'w1', 1),
            (${id}, ${projectId}, 'a', 'a', 'shell', 2, 'RUNNING', 'w1', null),
            (${id}, ${projectId}, 'b', 'b', 'shell', 1, 'SUBMITTED', null, null)
     returning id, task_code, attempt`;
-  return { id, taskA2: rows.find((r) => r.task_code === "a" && r.attempt === 2)!.id as string, taskA1: rows[0]!.id as string };
+  return {
+    id,
+    taskA2: rows.find((r) => r.task_code === "a" && r.attempt === 2)!.id as string,
+    taskA1: rows[0]!.id as string,
+  };
 }
 
 async function event(state: string, taskCode: string | null = null) {
-  const [row] = await fx.tdb.sql`insert into instance_event (workflow_instance_id, task_code, kind, to_state) values (${instanceId}, ${taskCode}, 'state', ${state}) returning id`;
+  const [row] = await fx.tdb
+    .sql`insert into instance_event (workflow_instance_id, task_code, kind, to_state) values (${instanceId}, ${taskCode}, 'state', ${state}) returning id`;
   return String(row!.id);
 }
 
@@ -37,7 +51,15 @@ beforeAll(async () => {
   const api = fx.caller(admin).api;
   projectId = (await api.project.create({ name: "live" })).id;
   workflowId = (await api.workflow.create({ projectId, name: "etl" })).id;
-  await api.workflow.save({ projectId, workflowId, definition: { name: "etl", tasks: [shellTask("a"), shellTask("b")], edges: [{ from: "a", to: "b" }] } });
+  await api.workflow.save({
+    projectId,
+    workflowId,
+    definition: {
+      name: "etl",
+      tasks: [shellTask("a"), shellTask("b")],
+      edges: [{ from: "a", to: "b" }],
+    },
+  });
   const seeded = await seedInstance();
   instanceId = seeded.id;
   taskA = seeded.taskA2;
@@ -53,11 +75,16 @@ const env = <T>(e: { id: string; data: T }): { id: string; data: T } => {
 };
 
 /** Pulls the next value of an iterator (as `{ id, data }`), failing after `ms`. */
-async function next<T>(it: AsyncIterator<{ id: string; data: T }>, ms = 5000): Promise<{ id: string; data: T }> {
+async function next<T>(
+  it: AsyncIterator<{ id: string; data: T }>,
+  ms = 5000,
+): Promise<{ id: string; data: T }> {
   let timer: NodeJS.Timeout | undefined;
   const res = await Promise.race([
     it.next(),
-    new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`no value within ${ms} ms`)), ms))),
+    new Promise<never>(
+      (_, rej) => (timer = setTimeout(() => rej(new Error(`no value within ${ms} ms`)), ms)),
+    ),
   ]).finally(() => clearTimeout(timer));
   if (res.done) throw new Error("iterator ended");
   return env(res.value);
@@ -66,7 +93,12 @@ async function next<T>(it: AsyncIterator<{ id: string; data: T }>, ms = 5000): P
 describe("instance", () => {
   it("byId returns the pinned definition and the latest attempt per task", async () => {
     const res = await fx.caller(admin).api.instance.byId({ projectId, instanceId });
-    expect(res.instance).toMatchObject({ id: instanceId, state: "RUNNING", workflowName: "etl", workflowVersion: 1 });
+    expect(res.instance).toMatchObject({
+      id: instanceId,
+      state: "RUNNING",
+      workflowName: "etl",
+      workflowVersion: 1,
+    });
     expect(res.definition.tasks.map((t) => t.code)).toEqual(["a", "b"]);
     expect(res.tasks.map((t) => [t.taskCode, t.attempt, t.state])).toEqual([
       ["a", 2, "RUNNING"],
@@ -77,7 +109,9 @@ describe("instance", () => {
 
   it("onChange yields a snapshot at start and after each published change, and stops on abort", async () => {
     const ac = new AbortController();
-    const sub = await fx.caller(admin, { signal: ac.signal }).api.instance.onChange({ projectId, instanceId });
+    const sub = await fx
+      .caller(admin, { signal: ac.signal })
+      .api.instance.onChange({ projectId, instanceId });
     const it = sub[Symbol.asyncIterator]();
 
     const first = await next(it);
@@ -90,7 +124,11 @@ describe("instance", () => {
     await fx.deps.redis.publish(fx.deps.names.instanceChannel(instanceId), "changed");
     const second = await next(it);
     expect(second.id).toBe(id1);
-    expect(second.data.tasks.find((t) => t.taskCode === "a")).toMatchObject({ state: "SUCCESS", exitCode: 0, attempt: 2 });
+    expect(second.data.tasks.find((t) => t.taskCode === "a")).toMatchObject({
+      state: "SUCCESS",
+      exitCode: 0,
+      attempt: 2,
+    });
 
     // A publish with no new event yields nothing; the next real change does.
     await fx.deps.redis.publish(fx.deps.names.instanceChannel(instanceId), "noise");
@@ -109,9 +147,12 @@ describe("instance", () => {
   });
 
   it("onChange resumed with a current lastEventId waits for the next change", async () => {
-    const [row] = await fx.tdb.sql`select max(id)::text as id from instance_event where workflow_instance_id = ${instanceId}`;
+    const [row] = await fx.tdb
+      .sql`select max(id)::text as id from instance_event where workflow_instance_id = ${instanceId}`;
     const ac = new AbortController();
-    const sub = await fx.caller(admin, { signal: ac.signal }).api.instance.onChange({ projectId, instanceId, lastEventId: row!.id as string });
+    const sub = await fx
+      .caller(admin, { signal: ac.signal })
+      .api.instance.onChange({ projectId, instanceId, lastEventId: row!.id as string });
     const it = sub[Symbol.asyncIterator]();
     const pending = next(it);
     await new Promise((r) => setTimeout(r, 300));
@@ -125,12 +166,20 @@ describe("instance", () => {
   it("many subscriptions share one subscriber connection", async () => {
     const acs = Array.from({ length: 5 }, () => new AbortController());
     const its = await Promise.all(
-      acs.map(async (ac) => (await fx.caller(admin, { signal: ac.signal }).api.instance.onChange({ projectId, instanceId }))[Symbol.asyncIterator]()),
+      acs.map(async (ac) =>
+        (
+          await fx
+            .caller(admin, { signal: ac.signal })
+            .api.instance.onChange({ projectId, instanceId })
+        )[Symbol.asyncIterator](),
+      ),
     );
     await Promise.all(its.map((it) => next(it)));
     expect(fx.deps.pubsub.channelCount).toBe(1);
     const clients = (await fx.deps.redis.client("LIST")) as string;
-    const mine = clients.split("\n").filter((l) => l.includes(`sub=1`) || l.includes("cmd=subscribe"));
+    const mine = clients
+      .split("\n")
+      .filter((l) => l.includes(`sub=1`) || l.includes("cmd=subscribe"));
     expect(mine.length).toBeGreaterThanOrEqual(1);
     for (const ac of acs) ac.abort();
     for (const it of its) await it.next();
@@ -139,12 +188,16 @@ describe("instance", () => {
 
   it("instance commands go through the outbox, refused when the state cannot take them", async () => {
     const api = fx.caller(admin).api;
-    const [{ state }] = (await fx.tdb.sql`select state from workflow_instance where id = ${instanceId}`) as unknown as [{ state: string }];
+    const [{ state }] = (await fx.tdb
+      .sql`select state from workflow_instance where id = ${instanceId}`) as unknown as [
+      { state: string },
+    ];
     expect(state).toBe("SUCCESS");
     const err = await expectTRPCError(api.instance.pause({ projectId, instanceId }), "BAD_REQUEST");
     expect(err.message).toMatch(/SUCCESS/);
     const { commandId } = await api.instance.rerun({ projectId, instanceId });
-    const [row] = await fx.tdb.sql`select type, status, instance_id from command where id = ${commandId}`;
+    const [row] = await fx.tdb
+      .sql`select type, status, instance_id from command where id = ${commandId}`;
     expect(row).toEqual({ type: "RERUN", status: "PENDING", instance_id: instanceId });
     const job = await fx.deps.queues.queue(QUEUES.commands).getJob(jobIds.command(commandId));
     expect(job?.data).toEqual({ commandId });
@@ -159,7 +212,10 @@ describe("instance", () => {
     const res = await fetchRequestHandler({
       endpoint: "/api/trpc",
       router: appRouter,
-      req: new Request(`http://localhost/api/trpc/instance.onChange?input=${input}`, { headers: { cookie: admin }, signal: ac.signal }),
+      req: new Request(`http://localhost/api/trpc/instance.onChange?input=${input}`, {
+        headers: { cookie: admin },
+        signal: ac.signal,
+      }),
       createContext: (o) => createContext(fx.deps, o),
     });
     expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
@@ -174,99 +230,26 @@ describe("instance", () => {
     expect(text).toMatch(/"state":"SUCCESS"/);
     ac.abort();
     await reader.cancel().catch(() => {});
-    for (let i = 0; i < 50 && fx.deps.pubsub.channelCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && fx.deps.pubsub.channelCount > 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(fx.deps.pubsub.channelCount).toBe(0);
   });
 
   it("onChange of an unknown instance is NOT_FOUND", async () => {
-    const sub = await fx.caller(admin).api.instance.onChange({ projectId, instanceId: "00000000-0000-4000-8000-000000000000" });
+    const sub = await fx
+      .caller(admin)
+      .api.instance.onChange({ projectId, instanceId: "00000000-0000-4000-8000-000000000000" });
     await expectTRPCError(sub[Symbol.asyncIterator]().next(), "NOT_FOUND");
   });
 });
 
-describe("task logs", () => {
-  it("onLog tails the stream and ends at eof", async () => {
-    const key = fx.deps.names.logStream(taskA);
-    await fx.deps.redis.del(key);
-    await fx.tdb.sql`update task_instance set state = 'RUNNING' where id = ${taskA}`;
-    const ac = new AbortController();
-    const sub = await fx.caller(admin, { signal: ac.signal }).api.task.onLog({ projectId, taskInstanceId: taskA });
-    const it = sub[Symbol.asyncIterator]();
-    const got: string[] = [];
-    const firstBatch = next(it);
-    // Stream did not exist yet: the subscription blocks until the worker writes.
-    await new Promise((r) => setTimeout(r, 200));
-    const t = new Date().toISOString();
-    const id1 = await fx.deps.redis.xadd(key, "*", "d", `${t}\tline 1\n${t}\tline 2`);
-    const b1 = await firstBatch;
-    expect(b1.id).toBe(id1);
-    got.push(...b1.data.lines);
-    await fx.deps.redis.xadd(key, "*", "d", `${t}\tline 3`);
-    await fx.deps.redis.xadd(key, "*", "eof", "1");
-    for (;;) {
-      const b = await next(it);
-      got.push(...b.data.lines);
-      if (b.data.done) break;
-    }
-    expect(got).toEqual([`${t}\tline 1`, `${t}\tline 2`, `${t}\tline 3`]);
-    expect((await it.next()).done).toBe(true);
-
-    // Once final with a complete stream, a fresh subscription reads Postgres (nothing persisted here).
-    await fx.tdb.sql`update task_instance set state = 'SUCCESS' where id = ${taskA}`;
-    const fresh = [];
-    for await (const b of await fx.caller(admin).api.task.onLog({ projectId, taskInstanceId: taskA })) fresh.push(env(b));
-    expect(fresh).toEqual([{ id: "pg:-1", data: { lines: [], done: true } }]);
-
-    // Resuming after the first entry gets the rest only.
-    const resumed = await fx.caller(admin).api.task.onLog({ projectId, taskInstanceId: taskA, lastEventId: id1 });
-    const rest: string[] = [];
-    for await (const b of resumed) rest.push(...env(b).data.lines);
-    expect(rest).toEqual([`${t}\tline 3`]);
-  });
-
-  it("onLog stops promptly when the client goes away", async () => {
-    const [row] = await fx.tdb.sql`insert into task_instance (workflow_instance_id, project_id, task_code, task_name, task_type, attempt, state)
-      values (${instanceId}, ${projectId}, 'c', 'c', 'shell', 1, 'RUNNING') returning id`;
-    const ac = new AbortController();
-    const sub = await fx.caller(admin, { signal: ac.signal }).api.task.onLog({ projectId, taskInstanceId: row!.id as string });
-    const it = sub[Symbol.asyncIterator]();
-    const pending = it.next();
-    await new Promise((r) => setTimeout(r, 200));
-    const t0 = Date.now();
-    ac.abort();
-    expect((await pending).done).toBe(true);
-    expect(Date.now() - t0).toBeLessThan(1000);
-  });
-
-  it("serves persisted chunks when the stream is gone, and task.log returns the text", async () => {
-    const taskA1 = (await fx.tdb.sql`select id from task_instance where workflow_instance_id = ${instanceId} and task_code = 'a' and attempt = 1`)[0]!.id as string;
-    await fx.deps.redis.del(fx.deps.names.logStream(taskA1));
-    await fx.tdb.sql`insert into task_log (task_instance_id, seq, first_line, line_count, content) values
-      (${taskA1}, 0, 0, 2, ${"2024-01-01T00:00:00.000Z\tone\n2024-01-01T00:00:01.000Z\ttwo\n"}),
-      (${taskA1}, 1, 2, 1, ${"2024-01-01T00:00:02.000Z\tthree\n"})`;
-    const sub = await fx.caller(admin).api.task.onLog({ projectId, taskInstanceId: taskA1 });
-    const batches = [];
-    for await (const b of sub) batches.push(env(b));
-    expect(batches.map((b) => b.id)).toEqual(["pg:0", "pg:1"]);
-    expect(batches.map((b) => b.data)).toEqual([
-      { lines: ["2024-01-01T00:00:00.000Z\tone", "2024-01-01T00:00:01.000Z\ttwo"] },
-      { lines: ["2024-01-01T00:00:02.000Z\tthree"], done: true },
-    ]);
-
-    const resumed = await fx.caller(admin).api.task.onLog({ projectId, taskInstanceId: taskA1, lastEventId: "pg:0" });
-    const rest = [];
-    for await (const b of resumed) rest.push(env(b).id);
-    expect(rest).toEqual(["pg:1"]);
-
-    const log = await fx.caller(admin).api.task.log({ projectId, taskInstanceId: taskA1 });
-    expect(log).toMatchObject({ source: "db", state: "FAILURE" });
-    expect(log.text).toBe("2024-01-01T00:00:00.000Z\tone\n2024-01-01T00:00:01.000Z\ttwo\n2024-01-01T00:00:02.000Z\tthree\n");
-  });
-
-  it("a non-member cannot read logs", async () => {
+describe("access", () => {
+  // Task log procedures are tested in task.int.test.ts.
+  it("a non-member cannot follow an instance", async () => {
     const stranger = await fx.userCookie("eve");
-    await expectTRPCError(fx.caller(stranger).api.task.log({ projectId, taskInstanceId: taskA }), "FORBIDDEN");
-    await expectTRPCError(fx.caller(stranger).api.task.onLog({ projectId, taskInstanceId: taskA }), "FORBIDDEN");
-    await expectTRPCError(fx.caller(stranger).api.instance.onChange({ projectId, instanceId }), "FORBIDDEN");
+    await expectTRPCError(
+      fx.caller(stranger).api.instance.onChange({ projectId, instanceId }),
+      "FORBIDDEN",
+    );
   });
 });
