@@ -105,6 +105,7 @@ export function layeredLayout(
       const v = queue[seen++]!;
       done[v] = 1;
       for (const w of outs[v]!) {
+        if (done[w]) continue; // a back edge of a cycle
         rank[w] = Math.max(rank[w]!, rank[v]! + 1);
         if (--indeg[w]! === 0) queue.push(w);
       }
