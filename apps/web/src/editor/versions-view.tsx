@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { diffWorkflows, type WorkflowDefinition } from "@shoal/core";
+import { diffWorkflows } from "@shoal/core";
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { formatTime } from "~/_components/format";
@@ -166,8 +166,8 @@ function VersionDiff({
   const trpc = useTRPC();
   const a = useQuery(trpc.workflow.byId.queryOptions({ projectId, workflowId, version: from }));
   const b = useQuery(trpc.workflow.byId.queryOptions({ projectId, workflowId, version: to }));
-  const before = a.data?.definition as WorkflowDefinition | undefined;
-  const after = b.data?.definition as WorkflowDefinition | undefined;
+  const before = a.data?.definition;
+  const after = b.data?.definition;
   const diff = useMemo(
     () => (before && after ? diffWorkflows(before, after) : null),
     [before, after],
