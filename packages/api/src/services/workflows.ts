@@ -1,6 +1,13 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import { validateWorkflow, type WorkflowDefinition } from "@shoal/core";
-import { appUser, workflow, workflowVersion, type Db } from "@shoal/db";
+import {
+  findSubWorkflowLoop,
+  subWorkflowRefs,
+  validateWorkflow,
+  type SubWorkflowRef,
+  type ValidationIssue,
+  type WorkflowDefinition,
+} from "@shoal/core";
+import { appUser, workflow, workflowVersion, type Db, type DbOrTx } from "@shoal/db";
 import { ConflictError, InvalidWorkflowError, isUniqueViolation, NotFoundError } from "../errors";
 import type { SessionUser } from "./auth";
 
@@ -99,6 +106,8 @@ export async function saveWorkflow(
         .where(and(eq(workflow.id, input.workflowId), eq(workflow.projectId, input.projectId)))
         .for("update");
       if (!wf) throw new NotFoundError(`workflow ${input.workflowId}`);
+      const loops = await subWorkflowLoops(tx, input.projectId, wf.id, definition);
+      if (loops.length > 0) throw new InvalidWorkflowError(loops);
       if (input.baseVersion !== undefined && input.baseVersion !== wf.currentVersion) {
         throw new ConflictError(
           `the workflow was saved meanwhile (now version ${wf.currentVersion}, you edited version ${input.baseVersion}): reload it first`,
@@ -126,6 +135,55 @@ export async function saveWorkflow(
     }
     throw err;
   }
+}
+
+/**
+ * A sub_workflow task that leads back to the workflow being saved (directly or through other
+ * workflows) would start instances forever: one issue per such task, naming the chain.
+ */
+async function subWorkflowLoops(
+  tx: DbOrTx,
+  projectId: string,
+  selfId: string,
+  definition: WorkflowDefinition,
+): Promise<ValidationIssue[]> {
+  const names = new Map<string, string>();
+  const refsOf = async (workflowId: string, version: number | null): Promise<SubWorkflowRef[]> => {
+    if (workflowId === selfId) return subWorkflowRefs(definition.tasks);
+    const [row] = await tx
+      .select({ name: workflow.name, definition: workflowVersion.definition })
+      .from(workflow)
+      .innerJoin(workflowVersion, eq(workflowVersion.workflowId, workflow.id))
+      .where(
+        and(
+          eq(workflow.id, workflowId),
+          eq(workflow.projectId, projectId),
+          version === null
+            ? eq(workflowVersion.version, workflow.currentVersion)
+            : eq(workflowVersion.version, version),
+        ),
+      );
+    if (!row) return [];
+    names.set(workflowId, row.name);
+    return subWorkflowRefs(row.definition.tasks);
+  };
+  const issues: ValidationIssue[] = [];
+  for (const ref of subWorkflowRefs(definition.tasks)) {
+    const loop = await findSubWorkflowLoop(selfId, ref.workflowId, refsOf, ref.version);
+    if (!loop) continue;
+    const chain = [
+      definition.name,
+      ...loop.map((id) => (id === selfId ? definition.name : (names.get(id) ?? id))),
+    ];
+    issues.push({
+      code: "sub_workflow_cycle",
+      taskCode: ref.taskCode,
+      taskName: ref.taskName,
+      field: "params.workflowId",
+      message: `task "${ref.taskName}": the sub-workflow includes this workflow again (${chain.join(" → ")})`,
+    });
+  }
+  return issues;
 }
 
 export async function listVersions(db: Db, input: { projectId: string; workflowId: string }) {

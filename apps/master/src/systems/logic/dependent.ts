@@ -6,7 +6,7 @@ import {
   type DependentParams,
 } from "@shoal/core";
 import { taskInstance, workflow, workflowInstance, type DbOrTx } from "@shoal/db";
-import { and, desc, eq, gte, lt, ne, sql } from "drizzle-orm";
+import { and, desc, eq, ne, sql } from "drizzle-orm";
 
 export interface DependentItemCheck {
   workflowId: string;
@@ -64,8 +64,8 @@ export async function checkDependent(
         and(
           eq(workflowInstance.workflowId, item.workflowId),
           ne(workflowInstance.id, opts.selfInstanceId),
-          gte(at, w.value.start),
-          lt(at, w.value.end),
+          sql`${at} >= ${w.value.start.toISOString()}::timestamptz`,
+          sql`${at} < ${w.value.end.toISOString()}::timestamptz`,
         ),
       )
       .orderBy(desc(at))
