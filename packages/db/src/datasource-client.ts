@@ -92,9 +92,15 @@ async function openPostgres(
       throw err;
     }
   };
+  // Connect now (postgres.js is lazy), so connection errors are told apart from statement errors.
+  const conn = await guard(sql.reserve()).catch(async (err: unknown) => {
+    signal?.removeEventListener("abort", onAbort);
+    await sql.end({ timeout: 0 });
+    throw err;
+  });
   return {
     async run(statement) {
-      const q = sql.unsafe(statement);
+      const q = conn.unsafe(statement);
       current = q;
       const res = await guard(q.then((r) => r));
       current = undefined;
@@ -108,11 +114,12 @@ async function openPostgres(
       };
     },
     async serverVersion() {
-      const rows = await guard(sql.unsafe<Array<{ v: string }>>("select version() as v"));
+      const rows = await guard(conn.unsafe<Array<{ v: string }>>("select version() as v"));
       return String(rows[0]?.v).split(" on ")[0]!;
     },
     async close() {
       signal?.removeEventListener("abort", onAbort);
+      conn.release();
       await sql.end({ timeout: 2 });
     },
   };
