@@ -1,12 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import {
-  isTaskFinal,
-  isWorkflowFinal,
-  transitionTask,
-  transitionWorkflow,
-} from "@shoal/core";
+import { isTaskFinal, isWorkflowFinal, transitionTask, transitionWorkflow } from "@shoal/core";
 import type { RouterOutputs } from "@shoal/api";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
@@ -126,7 +121,7 @@ export function TaskDrawer({
 
   return (
     <aside
-      data-testid="task-drawer"
+      data-testid="log-viewer"
       aria-label={`Task ${task.name}`}
       className="flex w-[min(580px,50vw)] shrink-0 flex-col border-l border-slate-200 bg-white shadow-[-4px_0_12px_-6px_rgba(15,23,42,0.15)]"
     >
