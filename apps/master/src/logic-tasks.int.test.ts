@@ -21,12 +21,20 @@ let res: ReturnType<typeof createResources>;
 let master: RuntimeProcess;
 let worker: RuntimeProcess;
 let projectId: string;
+let masterEnv: Record<string, string>;
 
 beforeAll(async () => {
   db = await createTestDatabase("logic");
   const prefix = uniquePrefix("logic");
+  // A stable master id, so a restarted master picks up the instances it owned.
+  masterEnv = {
+    DATABASE_URL: db.url,
+    REDIS_URL: testRedisUrl(),
+    SHOAL_REDIS_PREFIX: prefix,
+    SHOAL_MASTER_ID: `${prefix}-master`,
+  };
   const env = { DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), SHOAL_REDIS_PREFIX: prefix };
-  master = startRuntimeProcess("master", env);
+  master = startRuntimeProcess("master", masterEnv);
   worker = startRuntimeProcess("worker", env);
   res = createResources({
     databaseUrl: db.url,
@@ -392,6 +400,33 @@ describe("sub_workflow", () => {
     expect((await children(id)).map((k) => k.id)).toEqual([kidId]);
     expect(await states(kidId)).toEqual(["c1:SUCCESS", "c2:PAUSE", "c2:SUCCESS"]);
     expect(await states(id)).toEqual(["sub:PAUSE", "sub:SUCCESS"]);
+  });
+
+  it("follows the child's end across a master crash and restart", async () => {
+    const child = await save({
+      name: "child-crash",
+      tasks: [shell("c1", "sleep 2; echo '${setValue(size=7)}'")],
+    });
+    const id = await run(
+      await save({
+        name: "parent-crash",
+        tasks: [
+          { code: "sub", name: "sub", type: "sub_workflow", params: { workflowId: child } },
+          shell("after", 'test "${size}" = 7'),
+        ],
+        edges: edges("sub>after"),
+      }),
+    );
+    await waitFor("the child to run c1", async () => {
+      const [kid] = await children(id);
+      return kid && (await states(kid.id)).includes("c1:RUNNING");
+    });
+    await master.stop("SIGKILL");
+    await new Promise((r) => setTimeout(r, 2500)); // c1 finishes while no master runs
+    master = startRuntimeProcess("master", masterEnv);
+    await untilState(id, "SUCCESS");
+    expect(await states(id)).toEqual(["after:SUCCESS", "sub:SUCCESS"]);
+    expect((await children(id)).map((k) => k.state)).toEqual(["SUCCESS"]);
   });
 });
 

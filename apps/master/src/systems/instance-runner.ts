@@ -921,6 +921,7 @@ export class InstanceRunner {
   /** Re-creates from Postgres what Redis lost for this instance (task jobs, durable timers), then moves on. */
   reconcile(): Promise<void> {
     return this.run(async () => {
+      await this.rearmLogicChecks();
       const jobs: Array<{ group: string; job: TaskJob; priority: number }> = [];
       for (const row of [...this.latest.values()]) {
         const task = this.tasks.get(row.taskCode);
