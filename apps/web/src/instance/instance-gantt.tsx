@@ -19,6 +19,15 @@ interface Attempt {
 }
 
 const ms = (v: string | Date | null | undefined) => (v == null ? null : new Date(v).getTime());
+/** A round tick interval that puts at most 6 ticks on `span` milliseconds. */
+function tickStep(span: number): number {
+  const steps = [
+    100, 200, 500, 1e3, 2e3, 5e3, 10e3, 15e3, 30e3, 60e3, 120e3, 300e3, 600e3, 900e3, 1800e3,
+    3600e3,
+  ];
+  return steps.find((s) => span / s <= 6) ?? Math.ceil(span / 6 / 3600e3) * 3600e3;
+}
+
 /** Duration between two epoch-millisecond instants. */
 const elapsed = (a: number, b: number) => formatDuration(new Date(a), new Date(b));
 
@@ -91,7 +100,8 @@ export function InstanceGantt({
   const span = Math.max(1000, t1 - t0);
   const pct = (t: number) => `${(((t - t0) / span) * 100).toFixed(3)}%`;
   const width = (a: number, b: number) => `${Math.max(0.4, ((b - a) / span) * 100).toFixed(3)}%`;
-  const ticks = Array.from({ length: 6 }, (_, i) => t0 + (span * i) / 5);
+  const step = tickStep(span);
+  const ticks = Array.from({ length: Math.floor(span / step) + 1 }, (_, i) => t0 + i * step);
 
   return (
     <div className="p-5" data-testid="gantt">
@@ -114,14 +124,13 @@ export function InstanceGantt({
         <div className="min-w-[640px]">
           <div className="grid grid-cols-[180px_1fr] border-b border-slate-200 bg-slate-50 text-[11px] text-slate-500">
             <div className="px-3 py-1.5 font-medium uppercase tracking-wide">Task</div>
-            <div className="relative h-7">
+            <div className="relative mr-10 ml-2 h-7">
               {ticks.map((t, i) => (
                 <span
                   key={i}
                   className={cn(
                     "absolute top-1.5 -translate-x-1/2 whitespace-nowrap",
                     i === 0 && "translate-x-0",
-                    i === 5 && "-translate-x-full",
                   )}
                   style={{ left: pct(t) }}
                 >
@@ -157,7 +166,7 @@ export function InstanceGantt({
                   {task.name}
                   {onPath && <span className="sr-only"> (critical path)</span>}
                 </button>
-                <div className="relative h-9">
+                <div className="relative mr-10 ml-2 h-9">
                   {ticks.map((t, i) => (
                     <span
                       key={i}

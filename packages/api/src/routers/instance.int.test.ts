@@ -1,4 +1,7 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createContext } from "../trpc";
+import { appRouter } from "./index";
 import {
   adminCookie,
   createApiFixture,
@@ -296,5 +299,65 @@ describe("workflow.run from a task", () => {
       }),
       "BAD_REQUEST",
     );
+  });
+});
+
+describe("instance.onChange resumes after a reconnect", () => {
+  /** Opens the SSE stream the way a reconnecting EventSource does, with a Last-Event-ID header. */
+  async function open(lastEventId: string | null, ac: AbortController) {
+    const input = encodeURIComponent(JSON.stringify({ projectId, instanceId: ids.fail! }));
+    const headers: Record<string, string> = { cookie: admin };
+    if (lastEventId) headers["last-event-id"] = lastEventId;
+    const res = await fetchRequestHandler({
+      endpoint: "/api/trpc",
+      router: appRouter,
+      req: new Request(`http://localhost/api/trpc/instance.onChange?input=${input}`, {
+        headers,
+        signal: ac.signal,
+      }),
+      createContext: (o) => createContext(fx.deps, o),
+    });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    /** Reads until an `id:` line shows up or `ms` pass; returns the ids seen. */
+    const read = async (ms: number) => {
+      const deadline = Date.now() + ms;
+      while (Date.now() < deadline && !/\nid: \d+/.test(text)) {
+        const chunk = await Promise.race([
+          reader.read(),
+          new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now())),
+        ]);
+        if (!chunk || chunk.done) break;
+        text += decoder.decode(chunk.value);
+      }
+      return [...text.matchAll(/\nid: (\d+)/g)].map((m) => m[1]);
+    };
+    return { read, close: () => reader.cancel().catch(() => {}) };
+  }
+
+  it("sends nothing already seen, then only what is newer than Last-Event-ID", async () => {
+    const [row] = await fx.tdb
+      .sql`select max(id)::text as id from instance_event where workflow_instance_id = ${ids.fail!}`;
+    const seen = row!.id as string;
+    expect(seen).toMatch(/^\d+$/);
+
+    // A first connection without an id gets the current snapshot at once.
+    const ac0 = new AbortController();
+    const fresh = await open(null, ac0);
+    expect(await fresh.read(3000)).toEqual([seen]);
+    ac0.abort();
+    await fresh.close();
+
+    // The reconnect with the id it saw gets nothing until something newer is committed.
+    const ac = new AbortController();
+    const resumed = await open(seen, ac);
+    expect(await resumed.read(600)).toEqual([]);
+    const [ev] = await fx.tdb
+      .sql`insert into instance_event (workflow_instance_id, kind, to_state) values (${ids.fail!}, 'workflowState', 'RUNNING') returning id`;
+    await fx.deps.redis.publish(fx.deps.names.instanceChannel(ids.fail!), "1");
+    expect(await resumed.read(3000)).toEqual([String(ev!.id)]);
+    ac.abort();
+    await resumed.close();
   });
 });
