@@ -55,7 +55,32 @@ export async function parseImport(text: string, fallbackName: string): Promise<P
   const result = validateWorkflow(raw);
   return result.ok
     ? { ok: true, definition: result.value }
-    : { ok: false, issues: result.error, raw };
+    : { ok: false, issues: everyIssue(raw, result.error), raw };
+}
+
+/**
+ * `validateWorkflow` stops at structural problems (a field of the wrong shape) before checking params,
+ * names and edges. To list every problem at once, check again with the malformed fields left out
+ * (their defaults apply) and add what that finds.
+ */
+function everyIssue(raw: Record<string, unknown>, issues: ValidationIssue[]): ValidationIssue[] {
+  const structural = issues.filter((i) => i.code === "invalid_field");
+  if (structural.length === 0 || !Array.isArray(raw.tasks)) return issues;
+  const copy = structuredClone(raw) as { tasks: unknown[] } & Record<string, unknown>;
+  for (const i of structural) {
+    const head = i.field?.split(/[.[]/)[0];
+    if (!head) continue;
+    if (i.taskCode !== undefined) {
+      const task = copy.tasks.find(
+        (t): t is Record<string, unknown> =>
+          typeof t === "object" && t !== null && (t as { code?: unknown }).code === i.taskCode,
+      );
+      if (task) delete task[head];
+    } else if (head !== "tasks" && head !== "name") delete copy[head];
+  }
+  const again = validateWorkflow(copy);
+  const more = again.ok ? [] : again.error.filter((i) => i.code !== "invalid_field");
+  return [...structural, ...more];
 }
 
 /** Export: the canvas as JSON or YAML to copy or download. */
