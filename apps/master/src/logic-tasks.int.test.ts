@@ -254,7 +254,7 @@ describe("switch", () => {
       "route:SUCCESS",
     ]);
     expect(rows.find((r) => r.code === "route")!.detail).toEqual({ branch: 1, next: ["eu"] });
-    expect(rows.find((r) => r.code === "route")!.host).not.toMatch(/worker/);
+    expect(rows.find((r) => r.code === "route")!.host).toBe(masterEnv.SHOAL_MASTER_ID); // ran in the master, not on a worker
   });
 
   it("runs the default branch when nothing matches", async () => {
@@ -400,6 +400,33 @@ describe("sub_workflow", () => {
     expect((await children(id)).map((k) => k.id)).toEqual([kidId]);
     expect(await states(kidId)).toEqual(["c1:SUCCESS", "c2:PAUSE", "c2:SUCCESS"]);
     expect(await states(id)).toEqual(["sub:PAUSE", "sub:SUCCESS"]);
+  });
+
+  it("RECOVER_FAILED of the parent recovers the failed child, keeping its successes", async () => {
+    const marker = `/tmp/shoal-logic-${randomUUID()}`;
+    const child = await save({
+      name: "child-flaky",
+      tasks: [
+        shell("ok", "echo fine"),
+        shell("flaky", `if [ -f ${marker} ]; then rm ${marker}; else touch ${marker}; exit 1; fi`),
+      ],
+      edges: edges("ok>flaky"),
+    });
+    const id = await run(
+      await save({
+        name: "parent-flaky",
+        tasks: [{ code: "sub", name: "sub", type: "sub_workflow", params: { workflowId: child } }],
+      }),
+    );
+    await untilState(id, "FAILURE");
+    const [kid] = await children(id);
+    expect(await states(kid!.id)).toEqual(["flaky:FAILURE", "ok:SUCCESS"]);
+
+    await send(id, "RECOVER_FAILED");
+    await untilState(id, "SUCCESS");
+    expect((await children(id)).map((k) => [k.id, k.state])).toEqual([[kid!.id, "SUCCESS"]]);
+    expect(await states(kid!.id)).toEqual(["flaky:FAILURE", "flaky:SUCCESS", "ok:SUCCESS"]);
+    expect(await states(id)).toEqual(["sub:FAILURE", "sub:SUCCESS"]);
   });
 
   it("follows the child's end across a master crash and restart", async () => {
