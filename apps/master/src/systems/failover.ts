@@ -3,7 +3,7 @@ import { MasterJobSchema, QUEUES, jobIds, type MasterJob } from "@shoal/protocol
 import { Worker, type Job } from "@shoal/protocol/bullmq";
 import { and, eq, inArray, isNull, lte, notInArray, or, sql } from "drizzle-orm";
 import type { MasterResources } from "../resources";
-import { ACTIVE_INSTANCE_STATES, expiredServers, liveServers } from "./registry";
+import { ACTIVE_INSTANCE_STATES, expired, expiredServers, liveServers } from "./registry";
 import type { Runners } from "./runners";
 
 /** How long the failover waits for a dead master's queue to drain before rebuilding runners anyway. */
@@ -87,7 +87,7 @@ export class Failover {
           .set({
             stats: sql`${server.stats} || jsonb_build_object('dead', 1, 'deadAt', ${Date.now()}::bigint)`,
           })
-          .where(and(eq(server.id, d.id), lte(server.heartbeatAt, d.heartbeatAt)));
+          .where(and(eq(server.id, d.id), expired(this.ttl)));
         this.r.log(
           `failover: master ${d.id} is dead (last heartbeat ${d.heartbeatAt.toISOString()})`,
         );
@@ -223,9 +223,7 @@ export class Failover {
       await this.drainers.get(d.id)?.close();
       this.drainers.delete(d.id);
       await q.obliterate({ force: true }).catch(() => {});
-      await this.r.db
-        .delete(server)
-        .where(and(eq(server.id, d.id), lte(server.heartbeatAt, d.heartbeatAt)));
+      await this.r.db.delete(server).where(and(eq(server.id, d.id), expired(this.ttl)));
       this.r.log(`failover: removed dead master ${d.id} from the registry`);
     }
   }
@@ -252,9 +250,7 @@ export class Failover {
         lost++;
       }
       if (attempts.length === 0) {
-        await this.r.db
-          .delete(server)
-          .where(and(eq(server.id, w.id), lte(server.heartbeatAt, w.heartbeatAt)));
+        await this.r.db.delete(server).where(and(eq(server.id, w.id), expired(this.ttl)));
         this.r.log(`failover: removed dead worker ${w.id} from the registry`);
       }
     }

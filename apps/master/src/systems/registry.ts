@@ -7,7 +7,8 @@ export const ACTIVE_INSTANCE_STATES = WORKFLOW_INSTANCE_STATES.filter(isWorkflow
 
 const fresh = (ttlSeconds: number) =>
   gt(server.heartbeatAt, sql`now() - make_interval(secs => ${ttlSeconds})`);
-const expired = (ttlSeconds: number) =>
+/** The registration is (still) older than the TTL. */
+export const expired = (ttlSeconds: number) =>
   lte(server.heartbeatAt, sql`now() - make_interval(secs => ${ttlSeconds})`);
 
 /** Ids of masters or workers whose registration is within the TTL. */
