@@ -12,7 +12,7 @@ import {
   type TaskJob,
 } from "@shoal/protocol";
 import { Worker, type Job, type Queues, type Redis } from "@shoal/protocol/bullmq";
-import type { ConnectionOptions } from "bullmq";
+import { WaitingError, type ConnectionOptions } from "bullmq";
 import { EXECUTORS, type ExecResult } from "./executors";
 import { LogStream } from "./log-stream";
 
@@ -58,17 +58,21 @@ export class TaskConsumer {
       const parsed = KillMessageSchema.safeParse(JSON.parse(message));
       if (parsed.success) this.running.get(parsed.data.taskInstanceId)?.abort(parsed.data.reason);
     });
-    this.worker = new Worker(QUEUES.tasks(this.d.workerGroup), (job: Job) => this.handle(job), {
-      connection: this.d.connection,
-      prefix: this.d.names.bullPrefix,
-      concurrency: this.d.concurrency,
-      name: this.d.workerId,
-      // A stalled job means this worker died: the master's failover decides about a new attempt,
-      // BullMQ must not silently run the same attempt twice.
-      maxStalledCount: 0,
-      // Started below unless the load guard already holds it (the first heartbeat runs before this).
-      autorun: false,
-    });
+    this.worker = new Worker(
+      QUEUES.tasks(this.d.workerGroup),
+      (job: Job, token?: string) => this.handle(job, token),
+      {
+        connection: this.d.connection,
+        prefix: this.d.names.bullPrefix,
+        concurrency: this.d.concurrency,
+        name: this.d.workerId,
+        // A stalled job means this worker died: the master's failover decides about a new attempt,
+        // BullMQ must not silently run the same attempt twice.
+        maxStalledCount: 0,
+        // Started below unless the load guard already holds it (the first heartbeat runs before this).
+        autorun: false,
+      },
+    );
     this.worker.on("failed", (job, err) =>
       this.d.log(`task job ${job?.id} failed: ${err.message}`),
     );
@@ -119,7 +123,12 @@ export class TaskConsumer {
     );
   }
 
-  private async handle(bullJob: Job): Promise<void> {
+  private async handle(bullJob: Job, token?: string): Promise<void> {
+    if (this.holds.size > 0) {
+      // Fetched by a poll that was already waiting when the consumer paused: give it back untouched.
+      await bullJob.moveToWait(token);
+      throw new WaitingError();
+    }
     const job = TaskJobSchema.parse(bullJob.data);
     const base = {
       taskInstanceId: job.taskInstanceId,
