@@ -1,4 +1,5 @@
 import { createDb, type Db, type DbHandle } from "@shoal/db";
+import { parseSecretKey } from "@shoal/db/datasources";
 import { redisNames, type RedisNames } from "@shoal/protocol";
 import { createRedis, Queues, redisOptions, type Redis } from "@shoal/protocol/bullmq";
 import { PubSub } from "./pubsub";
@@ -12,6 +13,11 @@ export interface ApiDepsOptions {
   dbPoolSize?: number;
   /** How long `workflow.run` waits for the master to create the instance (default 10 s). */
   runWaitMs?: number;
+  /**
+   * SHOAL_SECRET_KEY (32 bytes, base64 or hex): encrypts data source passwords. Without it, data
+   * sources without a password still work; saving a password is refused with a message saying why.
+   */
+  secretKey?: string;
   /** Where non-fatal problems go (a failed enqueue the sweeper will repair). Default: console.warn. */
   warn?: (message: string, err?: unknown) => void;
 }
@@ -27,11 +33,15 @@ export interface ApiDeps {
   /** One shared subscriber connection for every live subscription. */
   pubsub: PubSub;
   runWaitMs: number;
+  /** Parsed SHOAL_SECRET_KEY, or null when unset. */
+  secretKey: Buffer | null;
   warn: (message: string, err?: unknown) => void;
   close(): Promise<void>;
 }
 
 export function createApiDeps(opts: ApiDepsOptions): ApiDeps {
+  // Parsed first: a malformed key is a startup error, not a failure on the first save.
+  const secretKey = opts.secretKey ? parseSecretKey(opts.secretKey) : null;
   const handle = createDb(opts.databaseUrl, { max: opts.dbPoolSize ?? 10, appName: "shoal-api" });
   const redis = createRedis(opts.redisUrl);
   redis.on("error", () => {});
@@ -46,6 +56,7 @@ export function createApiDeps(opts: ApiDepsOptions): ApiDeps {
     names: redisNames(opts.redisPrefix),
     pubsub,
     runWaitMs: opts.runWaitMs ?? 10_000,
+    secretKey,
     warn: opts.warn ?? ((message, err) => console.warn(`[shoal-api] ${message}`, err ?? "")),
     close() {
       closing ??= (async () => {

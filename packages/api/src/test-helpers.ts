@@ -1,7 +1,13 @@
 // Test-only fixtures for the api's integration tests (not exported from the package).
 import bcrypt from "bcryptjs";
 import { appUser, projectMember } from "@shoal/db";
-import { createTestDatabase, testRedisUrl, uniquePrefix, type TestDatabase } from "@shoal/db/testing";
+import { generateSecretKey } from "@shoal/db/datasources";
+import {
+  createTestDatabase,
+  testRedisUrl,
+  uniquePrefix,
+  type TestDatabase,
+} from "@shoal/db/testing";
 import { TRPCError } from "@trpc/server";
 import { expect } from "vitest";
 import { createApiDeps, type ApiDeps } from "./deps";
@@ -14,19 +20,27 @@ export interface ApiFixture {
   tdb: TestDatabase;
   deps: ApiDeps;
   /** A caller as the browser holding `cookie` (none: signed out). */
-  caller(cookie?: string | null, opts?: { signal?: AbortSignal }): { api: ReturnType<typeof createCaller>; resHeaders: Headers };
+  caller(
+    cookie?: string | null,
+    opts?: { signal?: AbortSignal },
+  ): { api: ReturnType<typeof createCaller>; resHeaders: Headers };
   /** Creates a plain user directly in the database and returns their session cookie. */
   userCookie(username: string, password?: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function createApiFixture(label: string): Promise<ApiFixture> {
+/** `secretKey`: SHOAL_SECRET_KEY for data source passwords (default: a fresh one; null: none). */
+export async function createApiFixture(
+  label: string,
+  opts: { secretKey?: string | null } = {},
+): Promise<ApiFixture> {
   const tdb = await createTestDatabase(label);
   const deps = createApiDeps({
     databaseUrl: tdb.url,
     redisUrl: testRedisUrl(),
     redisPrefix: uniquePrefix(label),
     runWaitMs: 300,
+    secretKey: opts.secretKey === null ? undefined : (opts.secretKey ?? generateSecretKey()),
     dbPoolSize: 5,
     warn: () => {},
   });
@@ -40,7 +54,9 @@ export async function createApiFixture(label: string): Promise<ApiFixture> {
     deps,
     caller,
     async userCookie(username, password = "user-password-1") {
-      await tdb.db.insert(appUser).values({ username, passwordHash: await bcrypt.hash(password, 4), role: "user" });
+      await tdb.db
+        .insert(appUser)
+        .values({ username, passwordHash: await bcrypt.hash(password, 4), role: "user" });
       const { api, resHeaders } = caller();
       await api.auth.login({ username, password });
       return cookieFrom(resHeaders);
@@ -60,18 +76,30 @@ export function cookieFrom(headers: Headers): string {
 }
 
 /** Signs up the first user (admin) and returns their cookie. */
-export async function adminCookie(fx: ApiFixture, username = "admin", password = "admin-password-1"): Promise<string> {
+export async function adminCookie(
+  fx: ApiFixture,
+  username = "admin",
+  password = "admin-password-1",
+): Promise<string> {
   const { api, resHeaders } = fx.caller();
   await api.auth.setup({ username, password });
   return cookieFrom(resHeaders);
 }
 
-export async function addMember(fx: ApiFixture, projectId: string, userId: string, role: "owner" | "editor" | "viewer" = "editor") {
+export async function addMember(
+  fx: ApiFixture,
+  projectId: string,
+  userId: string,
+  role: "owner" | "editor" | "viewer" = "editor",
+) {
   await fx.tdb.db.insert(projectMember).values({ projectId, userId, role });
 }
 
 /** Asserts that `p` rejects with a TRPCError of `code`; returns it. */
-export async function expectTRPCError(p: Promise<unknown>, code: TRPCError["code"]): Promise<TRPCError> {
+export async function expectTRPCError(
+  p: Promise<unknown>,
+  code: TRPCError["code"],
+): Promise<TRPCError> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,

@@ -1,5 +1,6 @@
 import { router } from "../trpc";
 import { authRouter } from "./auth";
+import { datasourceRouter } from "./datasource";
 import { instanceRouter } from "./instance";
 import { projectRouter } from "./project";
 import { taskRouter } from "./task";
@@ -11,6 +12,7 @@ export const appRouter = router({
   workflow: workflowRouter,
   instance: instanceRouter,
   task: taskRouter,
+  datasource: datasourceRouter,
 });
 
 export type AppRouter = typeof appRouter;
