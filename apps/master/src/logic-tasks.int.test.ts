@@ -1,7 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { validateWorkflow, type WorkflowDefinitionInput } from "@shoal/core";
-import { project, taskInstance, workflow, workflowInstance, workflowVersion } from "@shoal/db";
+import {
+  instanceEvent,
+  project,
+  taskInstance,
+  workflow,
+  workflowInstance,
+  workflowVersion,
+} from "@shoal/db";
 import {
   createTestDatabase,
   insertInstanceCommand,
@@ -502,6 +509,39 @@ describe("dependent", () => {
       result: "met",
       items: [{ workflowId: upstream, status: "met", instanceId: other }],
     });
+  });
+
+  it("keeps waiting past its timeout when told to, raising one timeout alert", async () => {
+    const upstream = await save({ name: "late-load", tasks: [shell("load", "true")] });
+    const id = await run(
+      await save({
+        name: "waits-past-timeout",
+        tasks: [
+          {
+            code: "dep",
+            name: "dep",
+            type: "dependent",
+            params: {
+              items: [{ workflowId: upstream, taskCode: "load" }],
+              checkIntervalSeconds: 1,
+              timeoutSeconds: 1,
+              onTimeout: "wait",
+            },
+          },
+        ],
+      }),
+    );
+    const alerts = async () =>
+      (
+        await res.r.db.select().from(instanceEvent).where(eq(instanceEvent.workflowInstanceId, id))
+      ).filter((e) => e.kind === "alert");
+    await waitFor("the timeout alert", async () => (await alerts()).length > 0);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await states(id)).toEqual(["dep:RUNNING"]);
+    expect((await alerts()).map((e) => [e.taskCode, e.message])).toEqual([["dep", "taskTimedOut"]]);
+
+    await run(upstream);
+    await untilState(id, "SUCCESS");
   });
 
   it("fails at its timeout when the dependency never runs", async () => {
