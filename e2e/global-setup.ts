@@ -64,7 +64,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
     const port = Number(process.env.SHOAL_E2E_WEB_PORT ?? (await getFreePort()));
     const baseURL = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+    // One key for web (encrypts data source passwords) and worker (decrypts them); exposed to specs.
+    const secretKey = process.env.SHOAL_SECRET_KEY ?? randomBytes(32).toString("base64");
+    process.env.SHOAL_E2E_SECRET_KEY = secretKey;
+    const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, SHOAL_SECRET_KEY: secretKey };
     services = [
       spawnService({ name: "web", ...nextStartCommand(port, "127.0.0.1"), env: { ...env, NODE_ENV: "production", PORT: String(port) }, marker: "next" }),
       spawnService({ name: "master", ...tsxCommand("apps/master/src/main.ts"), env, marker: "apps/master/src/main.ts" }),

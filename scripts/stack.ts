@@ -2,7 +2,8 @@
  * `npm start`: Postgres (embedded unless DATABASE_URL), Redis (spawned unless REDIS_URL), migrations,
  * then web, one master and one worker as child processes. Ctrl-C / SIGTERM stops everything in order.
  */
-import { mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { migrate } from "./lib/migrate.ts";
 import { startEmbeddedPostgres, ensureDatabase, redactUrl, type PostgresServer } from "./lib/postgres.ts";
@@ -59,6 +60,20 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   });
 }
 
+/**
+ * SHOAL_SECRET_KEY encrypts data source passwords (web) and decrypts them (workers). Unset, a key is
+ * generated once into .data/secret.key (owner-only) and reused, so stored passwords stay readable.
+ */
+function secretKey(): string {
+  if (process.env.SHOAL_SECRET_KEY) return process.env.SHOAL_SECRET_KEY;
+  const file = path.join(DATA, "secret.key");
+  if (!existsSync(file)) {
+    writeFileSync(file, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+    console.log(`${tag("shoal")} generated a data source encryption key in .data/secret.key (keep it with the database)`);
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
 async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true });
   await stopLeftoverServices(PIDS);
@@ -95,7 +110,7 @@ async function main(): Promise<void> {
   console.log(`${tag("postgres")} applying migrations…`);
   await migrate(databaseUrl);
 
-  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, SHOAL_SECRET_KEY: secretKey() };
   const web = nextStartCommand(webPort, "0.0.0.0");
   services.push(
     spawnService({ name: "web", ...web, env: { ...env, NODE_ENV: "production", PORT: String(webPort) }, marker: "next" }),

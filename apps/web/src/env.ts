@@ -7,6 +7,11 @@ const EnvSchema = z.object({
   REDIS_URL: z.string().url("REDIS_URL must be a redis:// URL"),
   /** Prefix for every Redis key and BullMQ queue, so several stacks can share one Redis. */
   SHOAL_REDIS_PREFIX: z.string().min(1).default("shoal"),
+  /**
+   * 32 bytes (base64 or hex) that encrypt data source passwords; the workers need the same key.
+   * `npm start` generates one into .data/secret.key. Unset: passwords cannot be saved (said so).
+   */
+  SHOAL_SECRET_KEY: z.string().optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

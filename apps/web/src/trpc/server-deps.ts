@@ -13,6 +13,7 @@ export function apiDeps(): ApiDeps {
       databaseUrl: e.DATABASE_URL,
       redisUrl: e.REDIS_URL,
       redisPrefix: e.SHOAL_REDIS_PREFIX,
+      secretKey: e.SHOAL_SECRET_KEY,
     });
   }
   return g.__shoalApiDeps;
