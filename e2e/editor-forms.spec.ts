@@ -14,8 +14,16 @@ async function emptyField(page: Page, field: Locator): Promise<boolean> {
     return true;
   }
   const removes = field.getByRole("button", { name: /^Remove item/ });
-  if ((await removes.count()) > 0) {
+  const add = field.locator('[data-testid$="-add"]');
+  if ((await removes.count()) > 0 || (await add.count()) > 0) {
+    // A list: empty it (adding one first marks it as edited when it starts empty).
+    if ((await removes.count()) === 0) await add.first().click();
     while ((await removes.count()) > 0) await removes.first().click();
+    return true;
+  }
+  const select = field.locator("select").first();
+  if ((await select.count()) && (await select.locator('option[value=""]').count())) {
+    await select.selectOption("");
     return true;
   }
   const input = field.locator("input:not([type=checkbox]):not([type=radio]), textarea").first();
@@ -44,6 +52,8 @@ test("every task type's form marks its required fields and shows their error whe
     const form = page.getByTestId("params-form");
     await expect(form, `${type} has a params form`).toBeVisible();
     const required = form.locator('[data-testid^="param-field-"][data-required="true"]');
+    // Types whose top-level fields are all optional (switch) require fields inside a list item.
+    if ((await required.count()) === 0) await form.locator('[data-testid$="-add"]').first().click();
     expect(await required.count(), `${type} marks at least one required field`).toBeGreaterThan(0);
     await expect(required.first().getByLabel("required")).toBeVisible();
 

@@ -1,9 +1,12 @@
 "use client";
 
 import type { TaskTypeDefinition } from "@shoal/core";
+import { useQuery } from "@tanstack/react-query";
+import { useParams } from "next/navigation";
 import { useId, useState, type ReactNode } from "react";
 import { cn } from "~/_components/cn";
 import { inputClass } from "~/_components/ui";
+import { useTRPC } from "~/trpc/react";
 import { CodeEditor, codeLanguageFor } from "./code-editor";
 
 // ---------------------------------------------------------------------------------------------
@@ -22,6 +25,7 @@ type Def = {
   values?: unknown[];
   options?: ZodLike[];
   in?: ZodLike;
+  discriminator?: string;
 };
 type ZodLike = { _zod: { def: Def }; description?: string };
 
@@ -34,6 +38,12 @@ export type FieldNode =
   | { kind: "object"; fields: ParamField[] }
   | { kind: "array"; element: FieldNode }
   | { kind: "record"; value: FieldNode }
+  /** A task of this workflow, by code (conditions and switch branch targets). */
+  | { kind: "taskRef" }
+  /** A workflow of this project, by id (sub_workflow, dependent). */
+  | { kind: "workflowRef" }
+  /** A discriminated union: pick the tag, then fill that variant's fields. */
+  | { kind: "union"; tagKey: string; variants: { tag: string; fields: ParamField[] }[] }
   | { kind: "json" };
 
 export interface ParamField {
@@ -70,12 +80,17 @@ function unwrap(schema: ZodLike): { inner: ZodLike; optional: boolean; defaultVa
   return { inner: s, optional, defaultValue };
 }
 
-const MULTILINE_KEYS = /script|sql|body|query|command|content|code|template|expression/i;
+const MULTILINE_KEYS = /script|sql|body|query|command|content|template/i;
+/** Keys that name a task of the same workflow. */
+const TASK_REF_KEYS = /^(taskCode|next|defaultNext|successNext|failureNext)$/;
 
-function nodeOf(schema: ZodLike, key: string): FieldNode {
+/** `siblings`: the other keys beside this one (a `taskCode` beside a `workflowId` is another workflow's). */
+function nodeOf(schema: ZodLike, key: string, siblings: readonly string[] = []): FieldNode {
   const d = schema._zod.def;
   switch (d.type) {
     case "string":
+      if (key === "workflowId") return { kind: "workflowRef" };
+      if (TASK_REF_KEYS.test(key) && !siblings.includes("workflowId")) return { kind: "taskRef" };
       return { kind: "text", multiline: MULTILINE_KEYS.test(key) };
     case "number":
     case "int":
@@ -91,17 +106,30 @@ function nodeOf(schema: ZodLike, key: string): FieldNode {
       return { kind: "object", fields: fieldsOfShape(d.shape ?? {}) };
     case "array":
       return d.element
-        ? { kind: "array", element: nodeOf(unwrap(d.element).inner, key) }
+        ? { kind: "array", element: nodeOf(unwrap(d.element).inner, key, siblings) }
         : { kind: "json" };
     case "record":
       return d.valueType
         ? { kind: "record", value: nodeOf(unwrap(d.valueType).inner, key) }
         : { kind: "json" };
     case "union": {
-      // A union of string literals is a select; anything else is edited as JSON.
-      const lits = (d.options ?? []).map((o) => o._zod.def);
+      const options = (d.options ?? []).map((o) => unwrap(o).inner);
+      // A union of string literals is a select.
+      const lits = options.map((o) => o._zod.def);
       if (lits.length > 0 && lits.every((l) => l.type === "literal" && l.values?.length === 1))
         return { kind: "enum", options: lits.map((l) => String(l.values![0])) };
+      // A union of objects tagged by one literal field is a tag select plus that variant's fields.
+      const tagKey = d.discriminator;
+      if (tagKey && lits.every((l) => l.type === "object")) {
+        const variants = lits.map((l) => {
+          const tag = l.shape?.[tagKey]
+            ? unwrap(l.shape[tagKey]).inner._zod.def.values?.[0]
+            : undefined;
+          return { tag: String(tag), fields: fieldsOfShape(l.shape ?? {}) };
+        });
+        if (variants.every((v) => v.tag !== "undefined"))
+          return { kind: "union", tagKey, variants };
+      }
       return { kind: "json" };
     }
     default:
@@ -110,11 +138,12 @@ function nodeOf(schema: ZodLike, key: string): FieldNode {
 }
 
 function fieldsOfShape(shape: Record<string, ZodLike>): ParamField[] {
+  const keys = Object.keys(shape);
   return Object.entries(shape).map(([key, schema]) => {
     const { inner, optional, defaultValue } = unwrap(schema);
     return {
       key,
-      node: nodeOf(inner, key),
+      node: nodeOf(inner, key, keys),
       optional,
       defaultValue,
       description: schema.description ?? inner.description,
@@ -135,7 +164,13 @@ function blankOf(node: FieldNode, defaultValue?: unknown): unknown {
   if (defaultValue !== undefined) return structuredClone(defaultValue);
   switch (node.kind) {
     case "text":
+    case "taskRef":
+    case "workflowRef":
       return "";
+    case "union": {
+      const v = node.variants[0]!;
+      return blankOf({ kind: "object", fields: v.fields });
+    }
     case "boolean":
       return false;
     case "enum":
@@ -208,6 +243,8 @@ const isObj = (v: unknown): v is Record<string, unknown> =>
 interface FormCtx {
   id: string;
   taskType: string;
+  /** The workflow's other tasks, for task pickers. */
+  tasks: readonly { code: string; name: string }[];
   errors: Map<string, string>;
   /** Messages the server gave for this task's params on the last refused save, by params path. */
   serverErrors: Map<string, string>;
@@ -228,12 +265,14 @@ export function ParamsForm({
   onChange,
   serverErrors,
   readOnly = false,
+  tasks = [],
 }: {
   taskType: TaskTypeDefinition;
   params: Record<string, unknown>;
   onChange: (params: Record<string, unknown>) => void;
   serverErrors?: Map<string, string>;
   readOnly?: boolean;
+  tasks?: readonly { code: string; name: string }[];
 }) {
   const id = useId();
   const [touched, setTouched] = useState<Set<string>>(() => new Set());
@@ -241,6 +280,7 @@ export function ParamsForm({
   const ctx: FormCtx = {
     id,
     taskType: taskType.type,
+    tasks,
     errors: paramErrors(taskType, params),
     serverErrors: server,
     touched,
@@ -513,9 +553,111 @@ function Control({
           onChange={change}
         />
       );
+    case "taskRef":
+      return (
+        <select
+          {...common}
+          className={cn(inputClass, invalid && "border-red-400")}
+          value={typeof value === "string" ? value : ""}
+          onChange={(e) =>
+            change(e.target.value === "" ? (optional ? undefined : "") : e.target.value)
+          }
+        >
+          <option value="">{optional ? "— none —" : "Pick a task…"}</option>
+          {typeof value === "string" &&
+            value !== "" &&
+            !ctx.tasks.some((t) => t.code === value) && (
+              <option value={value}>{value} (not in this workflow)</option>
+            )}
+          {ctx.tasks.map((t) => (
+            <option key={t.code} value={t.code}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+      );
+    case "workflowRef":
+      return (
+        <WorkflowSelect
+          {...common}
+          className={cn(inputClass, invalid && "border-red-400")}
+          value={typeof value === "string" ? value : ""}
+          onChange={(v) => change(v)}
+        />
+      );
+    case "union": {
+      const obj = isObj(value) ? value : {};
+      const tag = typeof obj[node.tagKey] === "string" ? (obj[node.tagKey] as string) : "";
+      const variant = node.variants.find((v) => v.tag === tag);
+      return (
+        <div className="space-y-2 rounded-md border border-slate-200 p-2">
+          <select
+            {...common}
+            aria-label={humanize(node.tagKey)}
+            className={cn(inputClass, "text-xs")}
+            value={tag}
+            onChange={(e) => {
+              const next = node.variants.find((v) => v.tag === e.target.value);
+              if (next) change(blankOf({ kind: "object", fields: next.fields }));
+            }}
+          >
+            {!variant && <option value="">Pick a kind…</option>}
+            {node.variants.map((v) => (
+              <option key={v.tag} value={v.tag}>
+                {humanize(v.tag)}
+              </option>
+            ))}
+          </select>
+          {variant && (
+            <ObjectFields
+              ctx={ctx}
+              fields={variant.fields}
+              path={path}
+              value={obj}
+              onChange={change}
+            />
+          )}
+        </div>
+      );
+    }
     default:
       return <JsonField ctx={ctx} path={path} value={value} onChange={change} />;
   }
+}
+
+/** The project's workflows (from the URL's project), by id. */
+function WorkflowSelect({
+  value,
+  onChange,
+  ...rest
+}: {
+  value: string;
+  onChange: (id: string) => void;
+  id: string;
+  className: string;
+  disabled: boolean;
+  onBlur: () => void;
+  "data-testid": string;
+  "aria-invalid"?: boolean;
+}) {
+  const trpc = useTRPC();
+  const { p: projectId, w: self } = useParams<{ p: string; w: string }>();
+  const list = useQuery({ ...trpc.workflow.list.queryOptions({ projectId }), staleTime: 30_000 });
+  const others = (list.data ?? []).filter((w) => w.id !== self);
+  return (
+    <select {...rest} value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">{list.isPending ? "Loading workflows…" : "Pick a workflow…"}</option>
+      {value !== "" && !others.some((w) => w.id === value) && !list.isPending && (
+        <option value={value}>{value} (not in this project)</option>
+      )}
+      {others.map((w) => (
+        <option key={w.id} value={w.id}>
+          {w.name}
+          {w.currentVersion === 0 ? " (never saved)" : ""}
+        </option>
+      ))}
+    </select>
+  );
 }
 
 /** Objects of a few plain fields ({ name, value }, { key, value }) edit as one row each. */

@@ -24,7 +24,10 @@ const NO_ISSUES: ValidationIssue[] = [];
 
 /** Right-hand panel: the selected task's form, or the workflow's properties when nothing is selected. */
 export function TaskPanel() {
-  const selected = useEditorStore(useShallow((s) => s.nodes.filter((n) => n.selected)));
+  // Tasks, not nodes: a node changes on every frame it is dragged, its task does not.
+  const selected = useEditorStore(
+    useShallow((s) => s.nodes.filter((n) => n.selected).map((n) => n.data.task)),
+  );
   const one = selected.length === 1 ? selected[0] : undefined;
   return (
     <aside
@@ -33,7 +36,7 @@ export function TaskPanel() {
       className="w-96 shrink-0 overflow-y-auto border-l border-slate-200 bg-white"
     >
       {one ? (
-        <TaskForm key={one.id} task={one.data.task} />
+        <TaskForm key={one.code} task={one} />
       ) : selected.length > 1 ? (
         <p className="p-4 text-sm text-slate-500">
           {selected.length} tasks selected. Delete removes them.
@@ -106,9 +109,20 @@ function TaskForm({ task }: { task: TaskDefinition }) {
   const onNodesChange = useEditorStore((s) => s.onNodesChange);
   const globalParams = useEditorStore((s) => s.meta.globalParams);
   const allIssues = useEditorStore((s) => s.issues);
-  const names = useEditorStore(
-    useShallow((s) => s.nodes.filter((n) => n.id !== task.code).map((n) => n.data.task.name)),
+  const others = useEditorStore(
+    useShallow((s) =>
+      s.nodes.filter((n) => n.id !== task.code).map((n) => `${n.id}\u0000${n.data.task.name}`),
+    ),
   );
+  const otherTasks = useMemo(
+    () =>
+      others.map((o) => {
+        const [code, name] = o.split("\u0000") as [string, string];
+        return { code, name };
+      }),
+    [others],
+  );
+  const names = otherTasks.map((t) => t.name);
   const [touched, setTouched] = useState<Set<string>>(() => new Set());
   const touch = (f: string) => setTouched((t) => (t.has(f) ? t : new Set(t).add(f)));
   const taskType = getTaskType(task.type);
@@ -199,6 +213,7 @@ function TaskForm({ task }: { task: TaskDefinition }) {
             onChange={(params) => updateTask(task.code, { params })}
             serverErrors={serverParams}
             readOnly={readOnly}
+            tasks={otherTasks}
           />
         </section>
       ) : (
