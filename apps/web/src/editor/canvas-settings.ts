@@ -3,8 +3,6 @@ import { useEditorStore } from "./store";
 
 /** Above this many tasks the minimap starts hidden: it draws every task again on every change. */
 export const MINIMAP_MAX_TASKS = 1500;
-/** Above this many tasks the first view shows the start of the graph at a readable zoom, not all of it. */
-export const FIT_ALL_MAX_TASKS = 300;
 
 interface CanvasSettings {
   snapToGrid: boolean;
@@ -29,17 +27,6 @@ export const useCanvasSettings = create<CanvasSettings>()((set) => ({
   setSearchOpen: (searchOpen) => set({ searchOpen, helpOpen: false }),
   setHelpOpen: (helpOpen) => set({ helpOpen, searchOpen: false }),
 }));
-
-/**
- * `?canvas=stock` turns the editor's canvas optimisations off (React Flow defaults: every element
- * rendered, detailed nodes at any zoom, minimap always, fit-all on open) — bench/editor's baseline.
- */
-export function stockCanvas(): boolean {
-  return (
-    typeof window !== "undefined" &&
-    new URLSearchParams(window.location.search).get("canvas") === "stock"
-  );
-}
 
 /** Last pointer position over the canvas (client coordinates), where Ctrl-V pastes. */
 export const lastPointer: { x: number; y: number; inside: boolean } = { x: 0, y: 0, inside: false };

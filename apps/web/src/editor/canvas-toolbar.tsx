@@ -1,7 +1,7 @@
 "use client";
 
 import { useReactFlow } from "@xyflow/react";
-import type { ReactNode } from "react";
+import { memo, type ReactNode } from "react";
 import { cn } from "~/_components/cn";
 import { Spinner } from "~/_components/ui";
 import { useCanvasSettings, useMiniMapShown } from "./canvas-settings";
@@ -47,7 +47,7 @@ function ToolButton({
 const Sep = () => <span className="mx-0.5 h-5 w-px bg-slate-200" aria-hidden />;
 
 /** Floating controls over the canvas: history, layout, view, search and the shortcuts help. */
-export function CanvasToolbar() {
+export const CanvasToolbar = memo(function CanvasToolbar() {
   const canUndo = useEditorStore((s) => s.history.past.length > 0);
   const canRedo = useEditorStore((s) => s.history.future.length > 0);
   const hasTasks = useEditorStore((s) => s.nodes.length > 0);
@@ -155,7 +155,7 @@ export function CanvasToolbar() {
       </ToolButton>
     </div>
   );
-}
+});
 
 function Glyph({ d }: { d: string }) {
   return (

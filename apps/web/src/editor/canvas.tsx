@@ -10,16 +10,11 @@ import {
   type Connection,
 } from "@xyflow/react";
 import { useCallback, useEffect, useRef, useState, type DragEvent, type PointerEvent } from "react";
-import {
-  FIT_ALL_MAX_TASKS,
-  lastPointer,
-  stockCanvas,
-  useCanvasSettings,
-  useMiniMapShown,
-} from "./canvas-settings";
+import { lastPointer, useCanvasSettings, useMiniMapShown } from "./canvas-settings";
 import { CanvasToolbar } from "./canvas-toolbar";
 import { editorNodeTypes } from "./node-types";
 import { DRAG_MIME } from "./palette";
+import { benchHook, stockCanvas } from "./perf-flags";
 import { SearchBox } from "./search-box";
 import { ShortcutsHelp, useEditorShortcuts } from "./shortcuts";
 import { useEditorStore } from "./store";
@@ -29,8 +24,9 @@ import { useViewMode } from "./view-mode";
 const PAN_BUTTONS = [1, 2]; // middle and right mouse; the left one box-selects
 const SNAP_GRID: [number, number] = [16, 16];
 const FIT = { padding: 0.25, maxZoom: 1, duration: 0 } as const;
-/** How many of the first (leftmost) tasks a big graph's first view shows. */
-const FIRST_VIEW_TASKS = 40;
+/** A graph that fits the view only below this zoom opens at its top-left corner instead, readable. */
+const MIN_FIT_ZOOM = 0.5;
+const FIRST_VIEW_ZOOM = 0.8;
 
 /** The editable DAG: drop palette items, connect handles, box-select, and the canvas's own controls. */
 export function Canvas() {
@@ -45,29 +41,43 @@ export function Canvas() {
   const snapToGrid = useCanvasSettings((s) => s.snapToGrid);
   const miniMap = useMiniMapShown();
   const [stock] = useState(stockCanvas);
-  const { screenToFlowPosition, fitView } = useReactFlow();
+  const { screenToFlowPosition, fitView, setViewport } = useReactFlow();
   useEditorShortcuts();
+  useEffect(() => {
+    if (benchHook()) Object.assign(window, { shoalEditor: useEditorStore });
+  }, []);
 
   // Fit the view whenever the whole graph was replaced (load, import, auto-layout) — only then: fitting
   // after every added node would move the canvas under the user's mouse. A big graph opens on its
-  // first tasks at a readable zoom instead of a fog of thousands of dots.
+  // start (top-left) at a readable zoom instead of a fog of thousands of dots; F fits it all.
   const fittedEpoch = useRef(0);
+  const wrapper = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (graphEpoch === fittedEpoch.current) return;
     fittedEpoch.current = graphEpoch;
     const all = useEditorStore.getState().nodes;
     if (all.length === 0) return;
-    const first =
-      !stock && all.length > FIT_ALL_MAX_TASKS
-        ? [...all]
-            .sort((a, b) => a.position.x - b.position.x || a.position.y - b.position.y)
-            .slice(0, FIRST_VIEW_TASKS)
-            .map((n) => ({ id: n.id }))
-        : undefined;
-    requestAnimationFrame(
-      () => void fitView({ ...FIT, nodes: first, minZoom: first ? 0.6 : undefined }),
-    );
-  }, [graphEpoch, fitView, stock]);
+    let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const n of all) {
+      minX = Math.min(minX, n.position.x);
+      minY = Math.min(minY, n.position.y);
+      maxX = Math.max(maxX, n.position.x + NODE_WIDTH);
+      maxY = Math.max(maxY, n.position.y + NODE_HEIGHT);
+    }
+    const box = wrapper.current?.getBoundingClientRect();
+    const fitZoom = box
+      ? Math.min(box.width / (maxX - minX), box.height / (maxY - minY)) / 1.25
+      : 1;
+    if (stock || fitZoom >= MIN_FIT_ZOOM) {
+      requestAnimationFrame(() => void fitView(FIT));
+      return;
+    }
+    void setViewport({
+      x: 40 - minX * FIRST_VIEW_ZOOM,
+      y: 40 - minY * FIRST_VIEW_ZOOM,
+      zoom: FIRST_VIEW_ZOOM,
+    });
+  }, [graphEpoch, fitView, setViewport, stock]);
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (!e.dataTransfer.types.includes(DRAG_MIME)) return;
@@ -96,6 +106,7 @@ export function Canvas() {
 
   return (
     <div
+      ref={wrapper}
       data-testid="canvas"
       data-task-count={nodes.length}
       className="relative h-full w-full"

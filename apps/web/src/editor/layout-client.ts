@@ -1,4 +1,5 @@
 import { autoLayout, type XY } from "./layout";
+import { stockCanvas } from "./perf-flags";
 import type { LayoutRequest, LayoutResponse } from "./layout.worker";
 
 let worker: Worker | null = null;
@@ -7,7 +8,7 @@ const pending = new Map<number, (positions: Map<string, XY>) => void>();
 
 function getWorker(): Worker | null {
   if (worker) return worker;
-  if (typeof Worker === "undefined") return null;
+  if (typeof Worker === "undefined" || stockCanvas()) return null;
   try {
     worker = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
   } catch {

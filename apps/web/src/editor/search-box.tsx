@@ -1,7 +1,7 @@
 "use client";
 
 import { useReactFlow } from "@xyflow/react";
-import { useId, useMemo, useState } from "react";
+import { memo, useId, useMemo, useState } from "react";
 import { inputClass } from "~/_components/ui";
 import { useCanvasSettings } from "./canvas-settings";
 import { searchTasks } from "./search";
@@ -10,10 +10,10 @@ import { TaskTypeIcon } from "./task-type-icon";
 import { NODE_HEIGHT, NODE_WIDTH } from "./types";
 
 /** Ctrl-K: find a task by name, code or type; Enter (or a click) selects it and centres the view on it. */
-export function SearchBox() {
+export const SearchBox = memo(function SearchBox() {
   const open = useCanvasSettings((s) => s.searchOpen);
   return open ? <SearchPanel /> : null;
-}
+});
 
 function SearchPanel() {
   const setOpen = useCanvasSettings((s) => s.setSearchOpen);

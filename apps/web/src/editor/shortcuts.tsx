@@ -1,7 +1,7 @@
 "use client";
 
 import { useReactFlow } from "@xyflow/react";
-import { useEffect } from "react";
+import { memo, useEffect } from "react";
 import { currentMiniMap, lastPointer, useCanvasSettings } from "./canvas-settings";
 import { useEditorStore } from "./store";
 import { useViewMode } from "./view-mode";
@@ -121,7 +121,7 @@ function hasTextSelection(): boolean {
 }
 
 /** The `?` popover listing every shortcut. */
-export function ShortcutsHelp() {
+export const ShortcutsHelp = memo(function ShortcutsHelp() {
   const open = useCanvasSettings((s) => s.helpOpen);
   const setOpen = useCanvasSettings((s) => s.setHelpOpen);
   if (!open) return null;
@@ -162,4 +162,4 @@ export function ShortcutsHelp() {
       </ul>
     </div>
   );
-}
+});

@@ -2,7 +2,7 @@ import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from 
 import { getTaskType } from "@shoal/core";
 import { memo } from "react";
 import { cn } from "~/_components/cn";
-import { stockCanvas } from "../canvas-settings";
+import { stockCanvas } from "../perf-flags";
 import { TaskTypeIcon } from "../task-type-icon";
 import { NODE_HEIGHT, NODE_WIDTH, type TaskNode } from "../types";
 import { DIFF_NODE_CLASS, useViewMode } from "../view-mode";
