@@ -380,6 +380,39 @@ describe("sub_workflow", () => {
     expect(processes(`sleep ${secs}`)).toEqual([]);
   });
 
+  it("a timeout with strategy fail fails the task and stops its child", async () => {
+    const secs = `600.${Math.floor(Math.random() * 1e6)}`;
+    const child = await save({ name: "child-slow", tasks: [shell("zz", `sleep ${secs}`)] });
+    const id = await run(
+      await save({
+        name: "parent-timeout",
+        tasks: [
+          {
+            code: "sub",
+            name: "sub",
+            type: "sub_workflow",
+            params: { workflowId: child },
+            timeout: { seconds: 1, strategy: "fail" },
+          },
+        ],
+      }),
+    );
+    await untilState(id, "FAILURE");
+    const [row] = await attempts(id);
+    expect(row).toMatchObject({
+      code: "sub",
+      state: "FAILURE",
+      attempt: 1,
+      error: "timed out after 1s",
+    });
+    const kid = await waitFor("the child to stop", async () => {
+      const [k] = await children(id);
+      return k?.state === "STOP" ? k : null;
+    });
+    expect(await states(kid.id)).toEqual(["zz:KILL"]);
+    expect(processes(`sleep ${secs}`)).toEqual([]);
+  });
+
   it("passes PAUSE on to the child, and RECOVER_PAUSED continues the same child", async () => {
     const child = await save({
       name: "child-pause",

@@ -783,7 +783,10 @@ export class InstanceRunner {
         }
       }
     });
-    if (kill) await this.requestKill(row.id);
+    if (kill) {
+      if (row.taskType === "sub_workflow") await this.stopChild(row);
+      else await this.requestKill(row.id);
+    }
     for (const t of timers) await this.timer("retry", t.id, t.delayMs);
     if (applied && event.type !== "started") await this.advance();
     return applied;
@@ -1133,8 +1136,14 @@ export class InstanceRunner {
         );
         return true;
       }
-      case "sub_workflow":
-        return this.startSubWorkflow(tx, events, running, task, after, fail);
+      case "sub_workflow": {
+        const finished = await this.startSubWorkflow(tx, events, running, task, after, fail);
+        // The task's own timeout (warn/fail) applies while it waits on its child.
+        const timeout = task.timeout;
+        if (!finished && timeout)
+          after.push(() => this.timer("timeout", running.id, timeout.seconds * 1000));
+        return finished;
+      }
       case "dependent": {
         if (!DependentParamsSchema.safeParse(task.params).success)
           return fail(`${label}: invalid params`);
@@ -1261,6 +1270,22 @@ export class InstanceRunner {
       ...(how === "STOP" ? { stopSent: true } : { pauseSent: true }),
     });
     after.push(() => this.r.queues.enqueueCommand({ commandId }));
+  }
+
+  /** A sub_workflow attempt that timed out with strategy fail: its child is stopped. */
+  private async stopChild(row: TaskInstanceRow): Promise<void> {
+    const child = await findChild(this.r.db, (row.detail ?? {}) as unknown as SubWorkflowDetail);
+    if (!child || isWorkflowFinal(child.state)) return;
+    let commandId = "";
+    await this.commit(async (tx) => {
+      commandId = await insertCommand(tx, {
+        type: "STOP",
+        projectId: this.instance.projectId,
+        instanceId: child.id,
+        createdBy: this.instance.createdBy,
+      });
+    });
+    await this.r.queues.enqueueCommand({ commandId });
   }
 
   /** A check timer numbered `seq` on this master's queue (numbered so duplicates and stale chains do nothing). */
