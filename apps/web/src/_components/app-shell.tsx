@@ -92,6 +92,7 @@ function Sidebar() {
           {item(`/projects/${projectId}/workflows`, "Workflows", <IconFlow />)}
           {item(`/projects/${projectId}/instances`, "Instances", <IconList />)}
           {item(`/projects/${projectId}/tasks`, "Task instances", <IconTasks />)}
+          {item(`/projects/${projectId}/datasources`, "Data sources", <IconDatabase />)}
         </div>
       )}
     </nav>
@@ -160,6 +161,8 @@ function Breadcrumbs() {
       if (instanceId) crumbs.push({ label: `#${shortId(instanceId)}` });
     } else if (pathname.endsWith("/tasks")) {
       crumbs.push({ label: "Task instances" });
+    } else if (pathname.endsWith("/datasources")) {
+      crumbs.push({ label: "Data sources" });
     }
   }
   return (
@@ -224,5 +227,11 @@ const IconTasks = () => (
 const IconList = () => (
   <svg {...iconProps}>
     <path d="M5 4h9M5 8h9M5 12h9M2 4h.01M2 8h.01M2 12h.01" strokeLinecap="round" />
+  </svg>
+);
+const IconDatabase = () => (
+  <svg {...iconProps}>
+    <ellipse cx="8" cy="3.5" rx="5.5" ry="2" />
+    <path d="M2.5 3.5v9c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2v-9M2.5 8c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2" />
   </svg>
 );
