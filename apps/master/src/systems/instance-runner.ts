@@ -9,6 +9,7 @@ import {
   isFailureHandled,
   isWorkflowFinal,
   skippedTasks,
+  branchDecisions,
   buildDag,
   dispatchPriority,
   downstreamClosure,
@@ -975,21 +976,10 @@ export class InstanceRunner {
 
   /** Branch decisions recorded on finished switch/conditions attempts, as readiness options. */
   private branching(): { skipped: Set<string>; conditions: ReadonlySet<string> } {
-    const decisions = new Map<string, string[]>();
-    for (const row of this.latest.values()) {
-      const next = row.detail?.next;
-      if (
-        (row.taskType === "switch" || row.taskType === "conditions") &&
-        isTaskSuccess(row.state) &&
-        Array.isArray(next)
-      ) {
-        decisions.set(
-          row.taskCode,
-          next.filter((c): c is string => typeof c === "string"),
-        );
-      }
-    }
-    return { skipped: skippedTasks(this.dag, decisions), conditions: this.conditionCodes };
+    return {
+      skipped: skippedTasks(this.dag, branchDecisions(this.latest.values())),
+      conditions: this.conditionCodes,
+    };
   }
 
   /**

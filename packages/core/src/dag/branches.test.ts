@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TaskInstanceState } from "../statuses";
 import { conditionsOutcome, ConditionsParamsSchema } from "../task-types/conditions";
-import { skippedTasks } from "./branches";
+import { branchDecisions, skippedTasks } from "./branches";
 import { buildDag } from "./graph";
 import { readiness } from "./readiness";
 
@@ -127,5 +127,34 @@ describe("readiness with branches", () => {
       done: true,
       outcome: "FAILURE",
     });
+  });
+});
+
+describe("branchDecisions", () => {
+  it("reads next from successful switch and conditions attempts only", () => {
+    expect(
+      branchDecisions([
+        {
+          taskCode: "sw",
+          taskType: "switch",
+          state: "SUCCESS",
+          detail: { branch: 0, next: ["a"] },
+        },
+        {
+          taskCode: "c",
+          taskType: "conditions",
+          state: "FORCED_SUCCESS",
+          detail: { outcome: "failure", next: ["f", 3] },
+        },
+        { taskCode: "bad", taskType: "switch", state: "FAILURE", detail: { next: ["x"] } },
+        { taskCode: "sh", taskType: "shell", state: "SUCCESS", detail: { next: ["y"] } },
+        { taskCode: "new", taskType: "switch", state: "RUNNING", detail: null },
+      ]),
+    ).toEqual(
+      new Map([
+        ["sw", ["a"]],
+        ["c", ["f"]],
+      ]),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { isTaskSuccess, type TaskInstanceState } from "../statuses";
 import type { Dag } from "./graph";
 
 /**
@@ -39,4 +40,33 @@ export function skippedTasks(
  */
 export function isFailureHandled(dag: Dag, code: string, conditions: ReadonlySet<string>): boolean {
   return (dag.downstream.get(code) ?? []).some((d) => conditions.has(d));
+}
+
+/**
+ * The branch decisions recorded on latest attempts: a successful switch or conditions attempt's
+ * `detail.next`. Feed it to {@link skippedTasks} (the master does; a page can too, to show skipped tasks).
+ */
+export function branchDecisions(
+  attempts: Iterable<{
+    taskCode: string;
+    taskType: string;
+    state: TaskInstanceState;
+    detail?: Record<string, unknown> | null;
+  }>,
+): Map<string, string[]> {
+  const decisions = new Map<string, string[]>();
+  for (const a of attempts) {
+    const next = a.detail?.next;
+    if (
+      (a.taskType === "switch" || a.taskType === "conditions") &&
+      isTaskSuccess(a.state) &&
+      Array.isArray(next)
+    ) {
+      decisions.set(
+        a.taskCode,
+        next.filter((c): c is string => typeof c === "string"),
+      );
+    }
+  }
+  return decisions;
 }
