@@ -112,7 +112,7 @@ function scenario() {
         .where(eq(workflowInstance.id, instanceId));
       return i!;
     },
-    async finished(instanceId: string, timeoutMs = 45_000) {
+    async finished(instanceId: string, timeoutMs = 30_000) {
       return waitFor(
         "the instance to finish",
         async () => {
@@ -124,7 +124,7 @@ function scenario() {
         throw new Error(`${err.message}\n${output()}`);
       });
     },
-    async attemptIn(instanceId: string, code: string, state: string, timeoutMs = 30_000) {
+    async attemptIn(instanceId: string, code: string, state: string, timeoutMs = 20_000) {
       return waitFor(
         `task ${code} to be ${state}`,
         async () =>
@@ -141,7 +141,7 @@ function scenario() {
 const lines = async (file: string) =>
   (await readFile(file, "utf8").catch(() => "")).split("\n").filter(Boolean);
 
-describe("failover", () => {
+describe("failover", { timeout: 90_000 }, () => {
   it("a master killed mid-instance: another master finishes it, no succeeded task runs again", async () => {
     const s = scenario();
     const side = join(dir, "m-kill");
@@ -276,7 +276,7 @@ describe("failover", () => {
   });
 });
 
-describe("worker load and groups", () => {
+describe("worker load and groups", { timeout: 90_000 }, () => {
   it("the load guard pauses a worker at its task limit and resumes it below", async () => {
     const s = scenario();
     s.master("m1");

@@ -96,7 +96,6 @@ export class Failover {
     if (claimed.length > 0) {
       await this.waitForDrain([...deadIds]);
       for (const id of claimed) {
-        this.runners.forget(id);
         await this.runners
           .with(id, (runner) => runner.resume())
           .catch((e: Error) => this.r.log(`resuming ${id} failed: ${e.message}`));
@@ -170,7 +169,6 @@ export class Failover {
       if (!(await this.claim({ id: instanceId, owner, epoch: inst.epoch })))
         throw new Error(`instance ${instanceId} changed owner; retrying`);
       owner = this.r.masterId;
-      this.runners.forget(instanceId);
     }
     await this.r.queues.toMaster(owner, msg satisfies MasterJob, {
       jobId: job.id ? `fwd-${job.id}` : undefined,
@@ -200,12 +198,16 @@ export class Failover {
 
   /**
    * Removes a dead master's row and queue once nothing can arrive there any more: its queue is empty
-   * and no attempt dispatched before it died is still active (its worker would report there).
+   * and no attempt dispatched before it was declared dead is still active (its worker would report
+   * there).
    */
-  private async cleanup(dead: Array<{ id: string; heartbeatAt: Date }>): Promise<void> {
+  private async cleanup(dead: Array<{ id: string; stats: Record<string, number> }>): Promise<void> {
     if (dead.length === 0 || Date.now() - this.lastCleanup < CLEANUP_MS) return;
     this.lastCleanup = Date.now();
     for (const d of dead) {
+      // Declared dead on an earlier pass: everything it dispatched was dispatched before then.
+      const deadAt = d.stats.deadAt;
+      if (!deadAt) continue;
       const q = this.r.queues.queue(QUEUES.master(d.id));
       const c = await q.getJobCounts("waiting", "prioritized", "active", "delayed");
       if (Object.values(c).some((n) => n > 0)) continue;
@@ -215,7 +217,7 @@ export class Failover {
         .where(
           and(
             inArray(taskInstance.state, ["DISPATCHED", "RUNNING"]),
-            lte(taskInstance.dispatchTime, d.heartbeatAt),
+            lte(taskInstance.dispatchTime, new Date(deadAt)),
           ),
         )
         .limit(1);

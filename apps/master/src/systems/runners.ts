@@ -42,6 +42,9 @@ export class Runners {
     } catch (err) {
       this.forget(instanceId);
       if (err instanceof FencedError) {
+        // Claimed again by this master at a newer epoch (failover): run the step on a fresh runner.
+        const fresh = await this.get(instanceId);
+        if (fresh) return step(fresh);
         this.r.log(`lost ownership of ${instanceId}; dropping its runner`);
         return;
       }
