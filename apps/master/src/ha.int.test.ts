@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validateWorkflow, type WorkflowDefinitionInput } from "@shoal/core";
-import { instanceEvent, lease, server, taskInstance, workflowInstance } from "@shoal/db";
+import { currentLeader, instanceEvent, server, taskInstance, workflowInstance } from "@shoal/db";
 import {
   createTestDatabase,
   insertStartCommand,
@@ -187,8 +187,40 @@ describe("failover", { timeout: 90_000 }, () => {
       `master ${owner} is gone; taken over by ${survivor}`,
     );
     // the survivor is the leader now, and says so in the registry
-    const [l] = await s.res.r.db.select().from(lease);
-    expect(l?.holder).toBe(survivor);
+    expect((await currentLeader(s.res.r.db))?.masterId).toBe(survivor);
+    // and says so in its registry row at its next heartbeat
+    await waitFor("the leader flag in the registry", async () => {
+      const [row] = await s.res.r.db.select().from(server).where(eq(server.id, survivor));
+      return row?.stats.leader === 1;
+    });
+    await s.res.close();
+  });
+
+  it("SIGTERM: a master finishes its step, exits 0 and hands its instance over without waiting for the TTL", async () => {
+    const s = scenario();
+    // a TTL far longer than the test: only the hand-back can explain a quick takeover
+    const slow = { SHOAL_HEARTBEAT_TTL_SECONDS: "60", SHOAL_LEADER_LEASE_SECONDS: "3" };
+    const m1 = s.master("m1", slow);
+    const m2 = s.master("m2", slow);
+    s.worker("w1", slow);
+    const instanceId = await s.start({
+      name: "graceful",
+      tasks: [
+        { code: "a", name: "a", type: "shell", params: { script: "sleep 2" } },
+        { code: "b", name: "b", type: "shell", params: { script: "true" } },
+      ],
+      edges: [{ from: "a", to: "b" }],
+    });
+    await s.attemptIn(instanceId, "a", "RUNNING");
+    const owner = (await s.instance(instanceId)).owner!;
+    expect(await (owner === "m1" ? m1 : m2).stop("SIGTERM")).toBe(0);
+    const done = await s.finished(instanceId, 20_000);
+    expect(done.state).toBe("SUCCESS");
+    expect(done.owner).toBe(owner === "m1" ? "m2" : "m1");
+    expect((await s.attempts(instanceId)).map((a) => [a.taskCode, a.attempt, a.state])).toEqual([
+      ["a", 1, "SUCCESS"],
+      ["b", 1, "SUCCESS"],
+    ]);
     await s.res.close();
   });
 

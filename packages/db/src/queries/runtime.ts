@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { command, instanceEvent, taskInstance, workflowInstance, workflowVersion } from "../schema";
+import { command, instanceEvent, lease, taskInstance, workflowInstance, workflowVersion } from "../schema";
 
 export type WorkflowInstanceRow = typeof workflowInstance.$inferSelect;
 export type TaskInstanceRow = typeof taskInstance.$inferSelect;
@@ -84,4 +84,15 @@ export async function latestInstances(tx: DbOrTx, projectId: string, limit: numb
     .where(eq(workflowInstance.projectId, projectId))
     .orderBy(desc(workflowInstance.createdAt))
     .limit(limit);
+}
+
+/** The master holding the leader lease (it runs the singleton duties), or null while none holds it. */
+export async function currentLeader(
+  tx: DbOrTx,
+): Promise<{ masterId: string; epoch: number; expiresAt: Date } | null> {
+  const rows = await tx
+    .select({ masterId: lease.holder, epoch: lease.epoch, expiresAt: lease.expiresAt })
+    .from(lease)
+    .where(and(eq(lease.name, "leader"), sql`${lease.expiresAt} > now()`));
+  return rows[0] ?? null;
 }
