@@ -7,6 +7,8 @@ const SHOTS = "apps/web/shots";
 /** Empties a required params field whatever its widget is; false when it cannot be emptied. */
 async function emptyField(page: Page, field: Locator): Promise<boolean> {
   const code = field.locator(".cm-content");
+  // CodeMirror loads lazily: a plain textarea stands in for it until then.
+  if (await field.locator('[data-fallback="codemirror"]').count()) await code.first().waitFor();
   if (await code.count()) {
     await code.first().click();
     await page.keyboard.press("ControlOrMeta+a");
@@ -64,7 +66,11 @@ test("every task type's form marks its required fields and shows their error whe
       const path = (await field.getAttribute("data-testid"))!.slice("param-field-".length);
       if (!(await emptyField(page, field))) continue;
       const error = page.getByTestId(`param-error-${path}`);
-      shown = (await error.count()) > 0 && (await error.first().isVisible());
+      shown = await error
+        .first()
+        .waitFor({ timeout: 2_000 })
+        .then(() => true)
+        .catch(() => false);
       if (shown) await expect(error.first()).not.toBeEmpty();
     }
     expect(shown, `${type}: emptying a required field shows its error`).toBe(true);

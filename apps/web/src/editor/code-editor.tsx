@@ -36,6 +36,7 @@ function PlainCode({ id, value, onChange, onBlur, readOnly, invalid, testId }: C
     <textarea
       id={id}
       data-testid={testId}
+      data-fallback="codemirror"
       className={cn(
         inputClass,
         "nodrag min-h-40 resize-y font-mono text-xs leading-5",

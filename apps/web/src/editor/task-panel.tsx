@@ -33,7 +33,7 @@ export function TaskPanel() {
     <aside
       aria-label="Task properties"
       data-testid="task-panel"
-      className="w-96 shrink-0 overflow-y-auto border-l border-slate-200 bg-white"
+      className="w-80 shrink-0 overflow-y-auto border-l border-slate-200 bg-white"
     >
       {one ? (
         <TaskForm key={one.code} task={one} />
