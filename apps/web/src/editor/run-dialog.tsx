@@ -60,11 +60,13 @@ export function RunDialog({
   const [priority, setPriority] = useState<Priority>("MEDIUM");
   const [failureStrategy, setFailureStrategy] = useState<FailureStrategy>("END");
   const [dryRun, setDryRun] = useState(false);
-  const [startCode, setStartCode] = useState(selectedCode ?? "");
+  // The whole workflow by default; the selected task is one click away.
+  const [startCode, setStartCode] = useState("");
   const [mode, setMode] = useState<StartMode>("downstream");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  const selected = tasks.find((t) => t.code === selectedCode);
   const extraErrors = paramListErrors(extra);
   const workerGroupError = /^[A-Za-z0-9_.-]{1,64}$/.test(workerGroup)
     ? null
@@ -209,6 +211,16 @@ export function RunDialog({
               </option>
             ))}
           </select>
+          {!startCode && selected && (
+            <Button
+              variant="ghost"
+              className="px-2 text-xs"
+              data-testid="run-from-selected"
+              onClick={() => setStartCode(selected.code)}
+            >
+              Start from the selected task, “{selected.name}”
+            </Button>
+          )}
           {startCode && (
             <div role="radiogroup" aria-label="Which tasks" className="flex flex-wrap gap-4">
               {(Object.keys(MODE_LABEL) as StartMode[]).map((m) => (
