@@ -164,5 +164,6 @@ test("the preview resolves ${params} and $[time] for a chosen date and flags unk
   );
   await page.getByTestId("task-script-input").fill("echo ${dt} ${nope}");
   await expect(page.getByTestId("preview-params.script").getByRole("alert")).toContainText("nope");
+  await page.getByTestId("params-preview").scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/task-panel-preview.png` });
 });

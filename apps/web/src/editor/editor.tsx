@@ -107,7 +107,7 @@ export function WorkflowEditor({
             <CanvasMessageBar />
             <EditorErrors />
           </div>
-          <TaskPanel />
+          {diffAgainst === undefined && <TaskPanel />}
         </div>
       </div>
     </ReactFlowProvider>

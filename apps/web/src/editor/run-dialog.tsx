@@ -132,7 +132,8 @@ export function RunDialog({
               </li>
             ))}
           </ul>
-          <div className="mt-2">
+          <div className="mt-3">
+            <p className="mb-1 text-xs font-medium text-slate-600">Other parameters for this run</p>
             <ParamList params={extra} onChange={setExtra} testId="run-extra-params" />
           </div>
         </section>

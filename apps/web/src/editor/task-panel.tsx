@@ -222,6 +222,8 @@ function TaskForm({ task }: { task: TaskDefinition }) {
         </p>
       )}
 
+      <ParamsPreview task={task} globalParams={globalParams} />
+
       <section className="space-y-3">
         <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Execution</h3>
         <div className="grid grid-cols-2 gap-3">
@@ -371,8 +373,6 @@ function TaskForm({ task }: { task: TaskDefinition }) {
           testId="local-params"
         />
       </section>
-
-      <ParamsPreview task={task} globalParams={globalParams} />
     </fieldset>
   );
 }
