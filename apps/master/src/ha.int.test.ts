@@ -14,7 +14,7 @@ import { createRedis } from "@shoal/protocol/bullmq";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createResources } from "./resources";
-import { startTestRedis, type TestRedis } from "./testing/redis-server";
+import { freePort, startTestRedis, type TestRedis } from "./testing/redis-server";
 import { startRuntimeProcess, waitFor, type RuntimeProcess } from "./testing/stack";
 
 /**
@@ -311,8 +311,13 @@ describe("failover", { timeout: 90_000 }, () => {
 describe("worker load and groups", { timeout: 90_000 }, () => {
   it("the load guard pauses a worker at its task limit and resumes it below", async () => {
     const s = scenario();
-    s.master("m1");
-    const w = s.worker("w1", { SHOAL_WORKER_MAX_TASKS: "1", SHOAL_WORKER_CONCURRENCY: "4" });
+    const [masterPort, workerPort] = [await freePort(), await freePort()];
+    s.master("m1", { SHOAL_METRICS_PORT: String(masterPort) });
+    const w = s.worker("w1", {
+      SHOAL_WORKER_MAX_TASKS: "1",
+      SHOAL_WORKER_CONCURRENCY: "4",
+      SHOAL_METRICS_PORT: String(workerPort),
+    });
     const first = await s.start({
       name: "long",
       tasks: [{ code: "a", name: "a", type: "shell", params: { script: "sleep 2" } }],
@@ -336,6 +341,20 @@ describe("worker load and groups", { timeout: 90_000 }, () => {
     const [row] = await s.res.r.db.select().from(server).where(eq(server.id, "w1"));
     expect(Object.keys(row!.stats)).toEqual(
       expect.arrayContaining(["cpuPct", "memPct", "load1", "running", "overloaded"]),
+    );
+    // the same figures reach Prometheus
+    const scrape = async (port: number) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const workerMetrics = await scrape(workerPort);
+    expect(workerMetrics).toMatch(
+      /shoal_tasks_total\{[^}]*type="shell"[^}]*outcome="SUCCESS"[^}]*\} 2/,
+    );
+    expect(workerMetrics).toMatch(/shoal_task_dispatch_latency_seconds_count\{[^}]*\} 2/);
+    expect(workerMetrics).toMatch(/shoal_worker_load\{[^}]*figure="running"[^}]*\} \d/);
+    const masterMetrics = await scrape(masterPort);
+    expect(masterMetrics).toMatch(/shoal_command_backlog\{[^}]*\} 0/);
+    expect(masterMetrics).toMatch(/shoal_master_leader\{[^}]*\} 1/);
+    expect(masterMetrics).toMatch(
+      /shoal_queue_depth\{[^}]*queue="tasks.default"[^}]*state="waiting"[^}]*\} 0/,
     );
     await s.res.close();
   });

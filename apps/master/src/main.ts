@@ -7,6 +7,7 @@ import { EventConsumer } from "./systems/event-consumer";
 import { Failover } from "./systems/failover";
 import { MasterHeartbeat } from "./systems/heartbeat";
 import { LeaderElection } from "./systems/leader";
+import { masterMetrics, serveMetrics } from "./systems/metrics";
 import { Periodic } from "./systems/periodic";
 import { Reconciler } from "./systems/reconciler";
 import { Runners } from "./systems/runners";
@@ -62,6 +63,14 @@ const leader = new LeaderElection({
   log,
 });
 
+const metricsServer = env.SHOAL_METRICS_PORT
+  ? serveMetrics(
+      masterMetrics(r, () => ({ leader: leader.isLeader, runners: runners.size })),
+      env.SHOAL_METRICS_PORT,
+      log,
+    )
+  : null;
+
 const heartbeat = new MasterHeartbeat(r, {
   intervalMs: env.SHOAL_HEARTBEAT_SECONDS * 1000,
   ttlMs: env.SHOAL_HEARTBEAT_TTL_SECONDS * 1000,
@@ -105,6 +114,7 @@ async function shutdown(signal: string): Promise<void> {
   await commands.stop();
   await events.stop();
   await heartbeat.stop();
+  metricsServer?.close();
   await heartbeat
     .expire()
     .catch((e: Error) => log(`expiring the registration failed: ${e.message}`));

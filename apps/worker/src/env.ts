@@ -40,6 +40,8 @@ const EnvSchema = z.object({
   SHOAL_WORKER_MAX_LOAD: z.coerce.number().min(0).optional(),
   /** Load guard: stop taking jobs while this many tasks run. */
   SHOAL_WORKER_MAX_TASKS: z.coerce.number().int().min(1).optional(),
+  /** Port of the Prometheus /metrics endpoint; unset, no endpoint. */
+  SHOAL_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /**
    * 32-byte key (base64 or hex) that decrypts data source passwords for sql tasks; the web app's key.
    * Optional: without it, sql tasks whose data source has a password fail saying so.

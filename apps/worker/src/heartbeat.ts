@@ -20,6 +20,8 @@ export interface WorkerHeartbeatOptions {
   fence: () => Promise<void>;
   unfence: () => Promise<void>;
   log: (msg: string) => void;
+  /** Receives each sample's figures (metrics), whether or not the registry write succeeds. */
+  onSample?: (stats: Record<string, number>) => void;
 }
 
 /**
@@ -77,6 +79,7 @@ export class WorkerHeartbeat {
       overloaded: decision.overloaded ? 1 : 0,
       fenced: this.fenced ? 1 : 0,
     };
+    this.o.onSample?.(stats);
     await this.o.db
       .insert(server)
       .values({

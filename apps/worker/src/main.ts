@@ -3,6 +3,7 @@ import { redisNames } from "@shoal/protocol";
 import { checkRedis, createRedis, Queues, redisOptions } from "@shoal/protocol/bullmq";
 import { parseEnv, taskBaseEnv } from "./env";
 import { WorkerHeartbeat } from "./heartbeat";
+import { WorkerMetrics } from "./metrics";
 import { TaskConsumer } from "./task-consumer";
 
 const env = parseEnv(process.env);
@@ -15,6 +16,8 @@ for (const warning of await checkRedis(redis)) log(`warning: ${warning}`);
 const connection = redisOptions(env.REDIS_URL);
 const queues = new Queues(connection, env.SHOAL_REDIS_PREFIX);
 
+const metrics = new WorkerMetrics(env.workerId, env.SHOAL_WORKER_GROUP);
+const metricsServer = env.SHOAL_METRICS_PORT ? metrics.serve(env.SHOAL_METRICS_PORT, log) : null;
 const consumer = new TaskConsumer({
   db: dbHandle.db,
   redis,
@@ -30,6 +33,7 @@ const consumer = new TaskConsumer({
   taskEnv: taskBaseEnv(process.env),
   secretKey: env.SHOAL_SECRET_KEY,
   log,
+  metrics,
 });
 const heartbeat = new WorkerHeartbeat({
   db: dbHandle.db,
@@ -49,12 +53,14 @@ const heartbeat = new WorkerHeartbeat({
   fence: () => consumer.fence(),
   unfence: () => consumer.unfence(),
   log,
+  onSample: (stats) => metrics.sample(stats),
 });
 
 await heartbeat.start();
 await consumer.start();
 log(`worker ${env.workerId} serving group "${env.SHOAL_WORKER_GROUP}"`);
-if (!env.SHOAL_SECRET_KEY) log("note: SHOAL_SECRET_KEY is unset, so sql tasks cannot use data sources that have a password");
+if (!env.SHOAL_SECRET_KEY)
+  log("note: SHOAL_SECRET_KEY is unset, so sql tasks cannot use data sources that have a password");
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -65,6 +71,7 @@ async function shutdown(signal: string): Promise<void> {
   // registration fresh meanwhile so masters do not fail them over.
   await consumer.stop();
   heartbeat.stop();
+  metricsServer?.close();
   await heartbeat.deregister().catch((e: Error) => log(`deregister failed: ${e.message}`));
   await queues.close();
   redis.disconnect();

@@ -35,6 +35,14 @@ export interface TaskConsumerDeps {
   /** Decrypts data source passwords for sql tasks (SHOAL_SECRET_KEY); null when unset. */
   secretKey?: Buffer | null;
   log: (msg: string) => void;
+  metrics?: TaskMetrics;
+}
+
+/** What the consumer reports to the worker's Prometheus metrics. */
+export interface TaskMetrics {
+  /** An attempt starts, `waitMs` after it was enqueued (the dispatch latency seen by the worker). */
+  started(taskType: string, waitMs: number): void;
+  finished(taskType: string, outcome: string, seconds: number): void;
 }
 
 /** Pulls task attempts from its worker group's queue, runs them and reports to the owning master. */
@@ -137,6 +145,8 @@ export class TaskConsumer {
     };
     const controller = new AbortController();
     this.running.set(job.taskInstanceId, controller);
+    const startedAt = Date.now();
+    this.d.metrics?.started(job.taskType, startedAt - bullJob.timestamp);
     const logs = new LogStream(
       this.d.redis,
       this.d.db,
@@ -204,6 +214,7 @@ export class TaskConsumer {
       this.running.delete(job.taskInstanceId);
       if (workDir) await rm(workDir, { recursive: true, force: true }).catch(() => {});
     }
+    this.d.metrics?.finished(job.taskType, result.outcome, (Date.now() - startedAt) / 1000);
     await logs.finish();
     if (this.fenced) return; // failed over: a new attempt owns the outcome
     await this.report(job, {
