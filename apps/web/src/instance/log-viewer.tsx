@@ -97,6 +97,18 @@ function AttemptLog(props: AttemptLogProps) {
     store.touch(Math.floor(first / 1000), Math.floor(last / 1000));
   }, [ensure, store, first, last, total, version]);
 
+  // Unwrapped rows all get the width of the widest drawn so far, so the sticky line numbers and the
+  // row highlights stay in place when the view is scrolled sideways.
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (options.wrap || !el) return;
+    let w = width;
+    for (const row of el.querySelectorAll<HTMLElement>('[data-testid="log-line"]'))
+      w = Math.max(w, row.scrollWidth);
+    if (w > width) setWidth(w);
+  });
+
   // Follow the tail: keep the last line in view as lines arrive.
   useLayoutEffect(() => {
     const el = box.current;
@@ -156,7 +168,14 @@ function AttemptLog(props: AttemptLogProps) {
             {ended ? "(no output)" : sub.status === "error" ? "" : "Waiting for output…"}
           </p>
         )}
-        <div style={{ height: virtualizer.getTotalSize(), position: "relative", minWidth: "100%" }}>
+        <div
+          style={{
+            height: virtualizer.getTotalSize(),
+            position: "relative",
+            minWidth: "100%",
+            width: options.wrap || width === 0 ? "100%" : width,
+          }}
+        >
           {rows.map((row) => (
             <LogRow
               key={row.key}
@@ -233,8 +252,7 @@ const LogRow = memo(function LogRow(p: LogRowProps) {
       data-testid="log-line"
       data-line={p.index + 1}
       className={cn(
-        "absolute left-0 flex min-w-full border-l-2 border-transparent pr-3",
-        p.options.wrap ? "w-full" : "w-max",
+        "absolute left-0 flex w-full border-l-2 border-transparent pr-3",
         line?.stderr && "border-red-500/60",
         line?.system && "text-slate-400 italic",
         p.current ? "bg-amber-500/25" : p.focused ? "bg-blue-500/25" : "hover:bg-white/5",
