@@ -48,9 +48,10 @@ test("saving a workflow with a cycle is refused and the editor names the tasks o
 test("the canvas refuses an edge that would close a cycle and says which", async ({ page }) => {
   await createProject(page);
   await createWorkflow(page);
+  // Inside a 480 px wide canvas (1280 px window): every handle stays clear of the task panel.
   await dropTask(page, "shell", { x: 110, y: 150 }, "first");
-  await dropTask(page, "shell", { x: 390, y: 150 }, "second");
-  await dropTask(page, "shell", { x: 250, y: 330 }, "third");
+  await dropTask(page, "shell", { x: 340, y: 150 }, "second");
+  await dropTask(page, "shell", { x: 220, y: 330 }, "third");
 
   await connect(page, "first", "second");
   await connect(page, "second", "third");

@@ -10,6 +10,9 @@ import {
   selectedNames,
 } from "./fixtures/editor";
 
+// A canvas wide enough for the seeded graphs (the default 1280 px leaves it under 500 px).
+test.use({ viewport: { width: 1600, height: 900 } });
+
 const nodes = (page: Page) => page.locator(".react-flow__node");
 
 test("every palette task type can be dragged onto the canvas, and added by double-click or Enter", async ({
@@ -115,7 +118,7 @@ test("box-select two of three tasks by dragging on empty canvas, then delete the
   // Ctrl-A selects what is left; saving keeps only it.
   await page.keyboard.press("Control+a");
   expect(await selectedNames(page)).toEqual(["three"]);
-  await page.getByTestId("save-button").click();
+  await page.keyboard.press("Control+s");
   await expect(page.getByTestId("version-badge")).toHaveText("v2");
   const saved = await savedDefinition(page, wf.projectId, wf.workflowId);
   expect(saved.tasks.map((t) => t.name)).toEqual(["three"]);
@@ -198,9 +201,9 @@ test("auto-layout arranges a chain left to right, off the main thread", async ({
     ],
     // Right to left and staggered: the opposite of what layout should give.
     layout: {
-      t0: { x: 900, y: 0 },
-      t1: { x: 600, y: 200 },
-      t2: { x: 300, y: 0 },
+      t0: { x: 690, y: 0 },
+      t1: { x: 460, y: 200 },
+      t2: { x: 230, y: 0 },
       t3: { x: 0, y: 200 },
     },
   });

@@ -7,6 +7,8 @@ import {
   taskCount,
 } from "./fixtures/editor";
 
+test.use({ viewport: { width: 1600, height: 900 } });
+
 test("copy tasks with their edge, paste them into a second workflow and duplicate there", async ({
   page,
   context,
@@ -43,7 +45,7 @@ test("copy tasks with their edge, paste them into a second workflow and duplicat
     layout: { z1: { x: 0, y: 0 } },
   });
   const canvas = (await page.getByTestId("canvas").boundingBox())!;
-  await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+  await page.mouse.move(canvas.x + 60, canvas.y + canvas.height / 2);
   await page.keyboard.press("Control+v");
   await taskCount(page, 3);
   await expect(page.getByTestId("canvas-message")).toContainText("Pasted 2 tasks and 1 edge");
@@ -57,7 +59,7 @@ test("copy tasks with their edge, paste them into a second workflow and duplicat
   expect(await selectedNames(page)).toEqual(["extract-copy-2", "load-copy"]);
   await expect(page.locator(".react-flow__edge")).toHaveCount(2);
 
-  await page.getByTestId("save-button").click();
+  await page.keyboard.press("Control+s");
   await expect(page.getByTestId("version-badge")).toHaveText("v2");
   const saved = await savedDefinition(page, target.projectId, target.workflowId);
   expect(saved.tasks.map((t) => t.name).sort()).toEqual([

@@ -25,7 +25,7 @@ const PAN_BUTTONS = [1, 2]; // middle and right mouse; the left one box-selects
 const SNAP_GRID: [number, number] = [16, 16];
 const FIT = { padding: 0.25, maxZoom: 1, duration: 0 } as const;
 /** A graph that fits the view only below this zoom opens at its top-left corner instead, readable. */
-const MIN_FIT_ZOOM = 0.5;
+const MIN_FIT_ZOOM = 0.4;
 const FIRST_VIEW_ZOOM = 0.8;
 
 /** The editable DAG: drop palette items, connect handles, box-select, and the canvas's own controls. */

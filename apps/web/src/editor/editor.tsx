@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
 import type { WorkflowDefinition } from "@shoal/core";
 import { useEffect, useRef } from "react";
-import { Button, ErrorText } from "~/_components/ui";
+import { ErrorText } from "~/_components/ui";
 import { useTRPC } from "~/trpc/react";
 import { Canvas } from "./canvas";
 import { DocumentActions } from "./editor-actions";
@@ -127,8 +127,6 @@ function Toolbar({
 }) {
   const version = useEditorStore((s) => s.version);
   const dirty = useEditorStore((s) => s.dirty);
-  const taskCount = useEditorStore((s) => s.nodes.length);
-  const relayout = useEditorStore((s) => s.relayout);
   return (
     <div className="flex shrink-0 flex-wrap items-center gap-3 border-b border-slate-200 bg-white px-4 py-2">
       <h1 className="truncate text-base font-semibold" title={name}>
@@ -147,14 +145,6 @@ function Toolbar({
         </span>
       )}
       <div className="ml-auto flex items-center gap-2">
-        <Button
-          variant="ghost"
-          onClick={relayout}
-          disabled={taskCount === 0}
-          title="Arrange tasks left to right"
-        >
-          Layout
-        </Button>
         <DocumentActions
           projectId={projectId}
           workflowId={workflowId}
