@@ -32,7 +32,7 @@ test("add a data source, test its connection, use it from a SQL task, then delet
   await dialog.getByLabel("Port").fill(t.port);
   await dialog.getByLabel("Database").fill(t.database);
   await dialog.getByLabel("User").fill(t.username);
-  await dialog.getByLabel("Password").fill("e2e-secret-pw");
+  await dialog.getByLabel("Password", { exact: true }).fill("e2e-secret-pw");
   await dialog.getByRole("button", { name: "Test connection" }).click();
   await expect(dialog.getByTestId("datasource-test-result")).toContainText(
     /Connected: PostgreSQL \d+/,
@@ -48,7 +48,7 @@ test("add a data source, test its connection, use it from a SQL task, then delet
   // A wrong port is reported where the user acted, with the driver's message; nothing is saved.
   await page.getByRole("button", { name: "Edit warehouse" }).click();
   const edit = page.getByRole("dialog", { name: "Edit warehouse" });
-  await expect(edit.getByLabel("Password")).toHaveValue("");
+  await expect(edit.getByLabel("Password", { exact: true })).toHaveValue("");
   await edit.getByLabel("Port").fill("1");
   await edit.getByRole("button", { name: "Test connection" }).click();
   await expect(edit.getByTestId("datasource-test-result")).toContainText(
@@ -87,6 +87,7 @@ test("add a data source, test its connection, use it from a SQL task, then delet
   await expect(page.getByTestId("instance-state")).toHaveText("SUCCESS", { timeout: 30_000 });
 
   await page.goto(`/projects/${projectId}/datasources`);
+  await expect(row).toBeVisible();
   await page.screenshot({ path: "apps/web/shots/datasources-list.png" });
   await page.getByRole("button", { name: "Delete warehouse" }).click();
   const confirm = page.getByRole("dialog", { name: /Delete data source/ });
