@@ -110,6 +110,7 @@ export function InstanceActions({
   eventId,
   pending,
   onPending,
+  readOnly = false,
 }: {
   projectId: string;
   instanceId: string;
@@ -118,6 +119,8 @@ export function InstanceActions({
   eventId: number;
   pending: PendingCommand | null;
   onPending: (p: PendingCommand | null, error?: string) => void;
+  /** A viewer: every button disabled. */
+  readOnly?: boolean;
 }) {
   const trpc = useTRPC();
   const [confirming, setConfirming] = useState<Action | null>(null);
@@ -156,13 +159,15 @@ export function InstanceActions({
         const spec = ACTIONS[a];
         const verdict = transitionWorkflow(state, spec.event);
         const isPending = pending?.type === spec.command;
-        const disabled = !verdict.ok || (!!pending && !pending.taskCode);
+        const disabled = readOnly || !verdict.ok || (!!pending && !pending.taskCode);
         return (
           <Button
             key={a}
             variant={verdict.ok && !pending ? spec.variant : undefined}
             disabled={disabled}
-            title={verdict.ok ? undefined : verdict.reason}
+            title={
+              readOnly ? "viewers cannot send commands" : verdict.ok ? undefined : verdict.reason
+            }
             aria-busy={isPending || undefined}
             onClick={() => (spec.confirm ? setConfirming(a) : send(a))}
           >

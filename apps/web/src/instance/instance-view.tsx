@@ -91,6 +91,9 @@ export function InstanceView({ projectId, instanceId }: { projectId: string; ins
   const eventId = snap?.eventId ?? 0;
 
   const events = useQuery(trpc.instance.events.queryOptions({ projectId, instanceId }));
+  // Viewers may watch but not command; the server refuses them anyway, the buttons say so first.
+  const project = useQuery(trpc.project.byId.queryOptions({ projectId }));
+  const readOnly = project.data?.role === "viewer";
   useRefetchOn(eventId, events.refetch);
 
   // The command the user sent, until the timeline or the state shows its outcome.
@@ -226,6 +229,7 @@ export function InstanceView({ projectId, instanceId }: { projectId: string; ins
             eventId={eventId}
             pending={pending}
             onPending={onPending}
+            readOnly={readOnly}
           />
           {commandError && (
             <p role="alert" data-testid="command-error" className="text-sm text-red-700">
@@ -321,6 +325,7 @@ export function InstanceView({ projectId, instanceId }: { projectId: string; ins
             eventId={eventId}
             pending={pending}
             onPending={onPending}
+            readOnly={readOnly}
             onClose={() => select(null)}
           />
         )}

@@ -36,6 +36,7 @@ export function TaskDrawer({
   eventId,
   pending,
   onPending,
+  readOnly = false,
   onClose,
 }: {
   projectId: string;
@@ -47,6 +48,8 @@ export function TaskDrawer({
   eventId: number;
   pending: PendingCommand | null;
   onPending: (p: PendingCommand | null, error?: string) => void;
+  /** A viewer: no force success, no new runs. */
+  readOnly?: boolean;
   onClose: () => void;
 }) {
   const trpc = useTRPC();
@@ -89,7 +92,7 @@ export function TaskDrawer({
   const wfVerdict = transitionWorkflow(instance.state, {
     type: "taskForced",
   });
-  const canForce = forceVerdict.ok && wfVerdict.ok;
+  const canForce = !readOnly && forceVerdict.ok && wfVerdict.ok;
   const forcing = pending?.type === "FORCE_SUCCESS" && pending.taskCode === task.code;
   const shown = attempt ?? latest;
 
@@ -167,7 +170,7 @@ export function TaskDrawer({
           <Button
             aria-haspopup="menu"
             aria-expanded={menu}
-            disabled={run.isPending}
+            disabled={readOnly || run.isPending}
             onClick={() => setMenu((m) => !m)}
           >
             {run.isPending && <Spinner className="size-3.5" />}
