@@ -75,6 +75,11 @@ describe("paramFields", () => {
       ["state", "enum"],
     ]);
     expect(kinds("sub_workflow")).toMatchObject({ workflowId: "workflowRef", version: "number" });
+    expect(kinds("sql")).toMatchObject({
+      datasource: "datasourceRef",
+      sql: "text",
+      sqlType: "enum",
+    });
     const items = fieldsOf("dependent").find((f) => f.key === "items")!.node as Extract<
       FieldNode,
       { kind: "array" }

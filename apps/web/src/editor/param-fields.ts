@@ -33,6 +33,10 @@ export type FieldNode =
   | { kind: "taskRef" }
   /** A workflow of this project, by id (sub_workflow, dependent). */
   | { kind: "workflowRef" }
+  /** A data source of this project, by name (sql). */
+  | { kind: "datasourceRef" }
+  /** A data source of this project, by name (sql). */
+  | { kind: "datasourceRef" }
   /** A discriminated union: pick the tag, then fill that variant's fields. */
   | { kind: "union"; tagKey: string; variants: { tag: string; fields: ParamField[] }[] }
   | { kind: "json" };
@@ -81,6 +85,8 @@ function nodeOf(schema: ZodLike, key: string, siblings: readonly string[] = []):
   switch (d.type) {
     case "string":
       if (key === "workflowId") return { kind: "workflowRef" };
+      if (key === "datasource") return { kind: "datasourceRef" };
+      if (key === "datasource") return { kind: "datasourceRef" };
       if (TASK_REF_KEYS.test(key) && !siblings.includes("workflowId")) return { kind: "taskRef" };
       return { kind: "text", multiline: MULTILINE_KEYS.test(key) };
     case "number":
@@ -157,6 +163,8 @@ export function blankOf(node: FieldNode, defaultValue?: unknown): unknown {
     case "text":
     case "taskRef":
     case "workflowRef":
+    case "datasourceRef":
+    case "datasourceRef":
       return "";
     case "union": {
       const v = node.variants[0]!;

@@ -380,6 +380,24 @@ function Control({
           onChange={(v) => change(v)}
         />
       );
+    case "datasourceRef":
+      return (
+        <DatasourceSelect
+          {...common}
+          className={cn(inputClass, invalid && "border-red-400")}
+          value={typeof value === "string" ? value : ""}
+          onChange={(v) => change(v)}
+        />
+      );
+    case "datasourceRef":
+      return (
+        <DatasourceSelect
+          {...common}
+          className={cn(inputClass, invalid && "border-red-400")}
+          value={typeof value === "string" ? value : ""}
+          onChange={(v) => change(v)}
+        />
+      );
     case "union": {
       const obj = isObj(value) ? value : {};
       const tag = typeof obj[node.tagKey] === "string" ? (obj[node.tagKey] as string) : "";
@@ -420,6 +438,49 @@ function Control({
   }
 }
 
+type SelectProps = {
+  value: string;
+  onChange: (v: string) => void;
+  id: string;
+  className: string;
+  disabled: boolean;
+  onBlur: () => void;
+  "data-testid": string;
+  "aria-invalid"?: boolean;
+};
+
+/** The project's data sources, by name; a link to add one when there is none. */
+function DatasourceSelect({ value, onChange, ...rest }: SelectProps) {
+  const trpc = useTRPC();
+  const { p: projectId } = useParams<{ p: string }>();
+  const list = useQuery({ ...trpc.datasource.list.queryOptions({ projectId }), staleTime: 30_000 });
+  const names = (list.data ?? []).map((d) => d.name);
+  return (
+    <>
+      <select {...rest} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{list.isPending ? "Loading data sources…" : "Pick a data source…"}</option>
+        {value !== "" && !names.includes(value) && !list.isPending && (
+          <option value={value}>{value} (not in this project)</option>
+        )}
+        {(list.data ?? []).map((d) => (
+          <option key={d.id} value={d.name}>
+            {d.name} ({d.type})
+          </option>
+        ))}
+      </select>
+      {list.data?.length === 0 && (
+        <p className="mt-1 text-xs text-slate-500">
+          No data sources yet:{" "}
+          <a className="text-sky-700 underline" href={`/projects/${projectId}/datasources`}>
+            add one
+          </a>
+          .
+        </p>
+      )}
+    </>
+  );
+}
+
 /** The project's workflows (from the URL's project), by id. */
 function WorkflowSelect({
   value,
@@ -449,6 +510,46 @@ function WorkflowSelect({
         <option key={w.id} value={w.id}>
           {w.name}
           {w.currentVersion === 0 ? " (never saved)" : ""}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** The project's data sources (Data sources page), by name: sql tasks refer to them so. */
+function DatasourceSelect({
+  value,
+  onChange,
+  ...rest
+}: {
+  value: string;
+  onChange: (name: string) => void;
+  id: string;
+  className: string;
+  disabled: boolean;
+  onBlur: () => void;
+  "data-testid": string;
+  "aria-invalid"?: boolean;
+}) {
+  const trpc = useTRPC();
+  const { p: projectId } = useParams<{ p: string }>();
+  const list = useQuery({ ...trpc.datasource.list.queryOptions({ projectId }), staleTime: 30_000 });
+  const names = (list.data ?? []).map((d) => d.name);
+  return (
+    <select {...rest} value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">
+        {list.isPending
+          ? "Loading data sources…"
+          : names.length === 0
+            ? "No data sources: add one under Data sources"
+            : "Pick a data source…"}
+      </option>
+      {value !== "" && !names.includes(value) && !list.isPending && (
+        <option value={value}>{value} (not in this project)</option>
+      )}
+      {(list.data ?? []).map((d) => (
+        <option key={d.id} value={d.name}>
+          {d.name} ({d.type}, {d.host}/{d.database})
         </option>
       ))}
     </select>
