@@ -35,8 +35,6 @@ export type FieldNode =
   | { kind: "workflowRef" }
   /** A data source of this project, by name (sql). */
   | { kind: "datasourceRef" }
-  /** A data source of this project, by name (sql). */
-  | { kind: "datasourceRef" }
   /** A discriminated union: pick the tag, then fill that variant's fields. */
   | { kind: "union"; tagKey: string; variants: { tag: string; fields: ParamField[] }[] }
   | { kind: "json" };
@@ -85,7 +83,6 @@ function nodeOf(schema: ZodLike, key: string, siblings: readonly string[] = []):
   switch (d.type) {
     case "string":
       if (key === "workflowId") return { kind: "workflowRef" };
-      if (key === "datasource") return { kind: "datasourceRef" };
       if (key === "datasource") return { kind: "datasourceRef" };
       if (TASK_REF_KEYS.test(key) && !siblings.includes("workflowId")) return { kind: "taskRef" };
       return { kind: "text", multiline: MULTILINE_KEYS.test(key) };
@@ -163,7 +160,6 @@ export function blankOf(node: FieldNode, defaultValue?: unknown): unknown {
     case "text":
     case "taskRef":
     case "workflowRef":
-    case "datasourceRef":
     case "datasourceRef":
       return "";
     case "union": {

@@ -389,15 +389,6 @@ function Control({
           onChange={(v) => change(v)}
         />
       );
-    case "datasourceRef":
-      return (
-        <DatasourceSelect
-          {...common}
-          className={cn(inputClass, invalid && "border-red-400")}
-          value={typeof value === "string" ? value : ""}
-          onChange={(v) => change(v)}
-        />
-      );
     case "union": {
       const obj = isObj(value) ? value : {};
       const tag = typeof obj[node.tagKey] === "string" ? (obj[node.tagKey] as string) : "";
@@ -436,49 +427,6 @@ function Control({
     default:
       return <JsonField ctx={ctx} path={path} value={value} onChange={change} />;
   }
-}
-
-type SelectProps = {
-  value: string;
-  onChange: (v: string) => void;
-  id: string;
-  className: string;
-  disabled: boolean;
-  onBlur: () => void;
-  "data-testid": string;
-  "aria-invalid"?: boolean;
-};
-
-/** The project's data sources, by name; a link to add one when there is none. */
-function DatasourceSelect({ value, onChange, ...rest }: SelectProps) {
-  const trpc = useTRPC();
-  const { p: projectId } = useParams<{ p: string }>();
-  const list = useQuery({ ...trpc.datasource.list.queryOptions({ projectId }), staleTime: 30_000 });
-  const names = (list.data ?? []).map((d) => d.name);
-  return (
-    <>
-      <select {...rest} value={value} onChange={(e) => onChange(e.target.value)}>
-        <option value="">{list.isPending ? "Loading data sources…" : "Pick a data source…"}</option>
-        {value !== "" && !names.includes(value) && !list.isPending && (
-          <option value={value}>{value} (not in this project)</option>
-        )}
-        {(list.data ?? []).map((d) => (
-          <option key={d.id} value={d.name}>
-            {d.name} ({d.type})
-          </option>
-        ))}
-      </select>
-      {list.data?.length === 0 && (
-        <p className="mt-1 text-xs text-slate-500">
-          No data sources yet:{" "}
-          <a className="text-sky-700 underline" href={`/projects/${projectId}/datasources`}>
-            add one
-          </a>
-          .
-        </p>
-      )}
-    </>
-  );
 }
 
 /** The project's workflows (from the URL's project), by id. */
