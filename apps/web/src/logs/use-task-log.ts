@@ -1,7 +1,7 @@
 "use client";
 
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { useCallback, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
 import { LogStore, PAGE } from "./log-store";
 
@@ -34,6 +34,17 @@ export function useTaskLog(projectId: string, taskInstanceId: string) {
       },
     ),
   );
+
+  // The last page at once, beside the subscription: the first screen (the tail) needs one round trip.
+  useEffect(() => {
+    client.task.logPage
+      .query({ projectId, taskInstanceId, count: PAGE })
+      .then((res) => {
+        store.put(res.fromLine, res.lines);
+        store.setTotal(res.total, res.final || store.final);
+      })
+      .catch(() => {}); // the pages in view are fetched (and their errors shown) by `ensure`
+  }, [client, projectId, taskInstanceId, store]);
 
   /** Fetches the pages of lines `[from, to)` that are not all here yet. */
   const ensure = useCallback(

@@ -224,6 +224,15 @@ describe("log pages", () => {
     expect((await page(3900, 200)).lines).toEqual(numbered(3900, 4100));
     expect((await page(4250, 1000)).lines).toEqual(numbered(4250, 4300));
     expect((await page(9000, 10)).lines).toEqual([]);
+    // No fromLine: the last lines, for a first screen in one call.
+    expect(
+      await fx.caller(admin).api.task.logPage({ projectId, taskInstanceId: task, count: 500 }),
+    ).toEqual({
+      fromLine: 3800,
+      lines: numbered(3800, 4300),
+      total: 4300,
+      final: false,
+    });
     await expectTRPCError(page(0, 0), "BAD_REQUEST");
     await expectTRPCError(page(-1, 10), "BAD_REQUEST");
   });

@@ -10,11 +10,11 @@ export const taskRouter = router({
     .input(TaskRef.extend({ lastEventId: z.string().max(64).nullish() }))
     .subscription(({ ctx, input, signal }) => mapErrors(logs.tailTaskLog(ctx.deps, input, signal))),
 
-  /** Lines `fromLine…` of the log (Postgres, then the live stream), the line count and whether it is final. */
+  /** Lines `fromLine…` (default: the last `count`) from Postgres, then the live stream; the count and whether it is final. */
   logPage: projectProcedure
     .input(
       TaskRef.extend({
-        fromLine: z.number().int().min(0),
+        fromLine: z.number().int().min(0).optional(),
         count: z.number().int().min(1).max(5000),
       }),
     )

@@ -213,51 +213,54 @@ export async function* tailTaskLog(
 
 /**
  * Lines `fromLine…` (at most `count`) of an attempt's log, from Postgres and, for lines not persisted
- * yet, the live stream. `total` is the line count known now; `final` says it will not grow.
+ * yet, the live stream; without `fromLine`, the last `count` lines (a viewer's first screen in one
+ * call). `total` is the line count known now; `final` says it will not grow.
  */
 export async function readLogPage(
   deps: ApiDeps,
-  input: { projectId: string; taskInstanceId: string; fromLine: number; count: number },
+  input: { projectId: string; taskInstanceId: string; fromLine?: number; count: number },
 ) {
   const task = await loadTask(deps.db, input.projectId, input.taskInstanceId);
-  const to = input.fromLine + input.count;
-  const chunks = await deps.db
-    .select({ firstLine: taskLog.firstLine, content: taskLog.content })
-    .from(taskLog)
-    .where(
-      and(
-        eq(taskLog.taskInstanceId, task.id),
-        sql`${taskLog.firstLine} < ${to}`,
-        sql`${taskLog.firstLine} + ${taskLog.lineCount} > ${input.fromLine}`,
-      ),
-    )
-    .orderBy(asc(taskLog.seq));
+  const key = deps.names.logStream(task.id);
+  const [persisted, tail] = await Promise.all([
+    persistedTotal(deps.db, task.id),
+    streamTail(deps.redis, key),
+  ]);
+  const known = Math.max(persisted, tail.total);
+  const from = input.fromLine ?? Math.max(0, known - input.count);
+  const to = from + input.count;
+  const chunks =
+    from < persisted
+      ? await deps.db
+          .select({ firstLine: taskLog.firstLine, content: taskLog.content })
+          .from(taskLog)
+          .where(
+            and(
+              eq(taskLog.taskInstanceId, task.id),
+              sql`${taskLog.firstLine} < ${to}`,
+              sql`${taskLog.firstLine} + ${taskLog.lineCount} > ${from}`,
+            ),
+          )
+          .orderBy(asc(taskLog.seq))
+      : [];
   const lines: string[] = [];
   for (const c of chunks) {
+    if (c.firstLine > from + lines.length) break; // chunks are contiguous: never happens
     const all = c.content.split("\n");
-    const start = Math.max(0, input.fromLine + lines.length - c.firstLine);
     const end = Math.min(all.length, to - c.firstLine);
-    if (c.firstLine > input.fromLine + lines.length) break; // never happens: chunks are contiguous
-    for (let i = start; i < end; i++) lines.push(all[i]!);
+    for (let i = from + lines.length - c.firstLine; i < end; i++) lines.push(all[i]!);
   }
-  const persisted = await persistedTotal(deps.db, task.id);
-  const tail = await streamTail(deps.redis, deps.names.logStream(task.id));
-  if (lines.length < input.count && tail.total > input.fromLine + lines.length) {
+  if (lines.length < input.count && tail.total > from + lines.length) {
     const more = await streamLinesFrom(
       deps.redis,
-      deps.names.logStream(task.id),
-      input.fromLine + lines.length,
+      key,
+      from + lines.length,
       input.count - lines.length,
     );
     lines.push(...more.lines);
   }
   const final = isTaskFinal(task.state) && (tail.complete || tail.id === null);
-  return {
-    fromLine: input.fromLine,
-    lines,
-    total: Math.max(persisted, tail.total, input.fromLine + lines.length),
-    final,
-  };
+  return { fromLine: from, lines, total: Math.max(known, from + lines.length), final };
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
