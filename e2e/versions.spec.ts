@@ -90,6 +90,11 @@ test("versions: the diff lists a changed script line and highlights it; make-cur
   await expect(page.getByTestId("task-node-load")).not.toHaveAttribute("data-diff");
   await page.screenshot({ path: `${SHOTS}/version-diff-canvas.png` });
 
+  // Backwards on the canvas: the task v2 added shows as removed (red), drawn where it was.
+  await page.goto(`${editorUrl}?version=1&diff=2`);
+  await expect(page.getByTestId("task-node-report")).toHaveAttribute("data-diff", "removed");
+  await expect(page.getByTestId("task-node-extract")).toHaveAttribute("data-diff", "changed");
+
   // Open v1 read-only: its script, nothing editable.
   await page.goto(`${editorUrl}?version=1`);
   await expect(page.getByTestId("version-bar")).toContainText("Read-only");
