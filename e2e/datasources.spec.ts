@@ -1,6 +1,6 @@
 import { startRun, trpc } from "./fixtures/api";
 import { expect, test } from "./fixtures/auth";
-import { createProject, uniqueName } from "./fixtures/editor";
+import { createProject, selectTask, uniqueName } from "./fixtures/editor";
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -69,7 +69,7 @@ test("add a data source, test its connection, use it from a SQL task, then delet
       name,
       tasks: [
         {
-          code: "q",
+          code: "count",
           name: "count",
           type: "sql",
           params: {
@@ -85,6 +85,14 @@ test("add a data source, test its connection, use it from a SQL task, then delet
   const instanceId = await startRun(page, projectId, wf.id);
   await page.goto(`/projects/${projectId}/instances/${instanceId}`);
   await expect(page.getByTestId("instance-state")).toHaveText("SUCCESS", { timeout: 30_000 });
+
+  // In the editor, the task's data source is picked from the project's data sources.
+  await page.goto(`/projects/${projectId}/workflows/${wf.id}`);
+  await selectTask(page, "count");
+  const picker = page.getByTestId("task-param-datasource");
+  await expect(picker).toHaveValue("warehouse");
+  await expect(picker.locator("option", { hasText: "warehouse (postgresql" })).toHaveCount(1);
+  await page.screenshot({ path: "apps/web/shots/datasources-editor-picker.png" });
 
   await page.goto(`/projects/${projectId}/datasources`);
   await expect(row).toBeVisible();
