@@ -16,6 +16,9 @@ import { WaitingError, type ConnectionOptions } from "bullmq";
 import { EXECUTORS, type ExecResult } from "./executors";
 import { LogStream } from "./log-stream";
 
+/** A task still running after this long is reported RUNNING on its own; a shorter one with its end. */
+const STARTED_REPORT_MS = 50;
+
 export interface TaskConsumerDeps {
   db: Db;
   redis: Redis;
@@ -155,6 +158,9 @@ export class TaskConsumer {
     );
     let result: ExecResult;
     let workDir: string | undefined;
+    let started: { host: string; pid: number; at: number } | undefined;
+    let startedTimer: NodeJS.Timeout | undefined;
+    let startedReport: Promise<void> | undefined;
     try {
       if (await this.d.redis.exists(this.d.names.killKey(job.taskInstanceId))) {
         result = {
@@ -164,13 +170,14 @@ export class TaskConsumer {
           outParams: {},
         };
       } else {
-        await this.report(job, {
-          ...base,
-          type: "started",
-          host: this.d.workerId,
-          pid: process.pid,
-          at: Date.now(),
-        });
+        // A task that ends within STARTED_REPORT_MS reports its start with its end (one event, one
+        // commit on the master); a longer one shows RUNNING once that short delay has passed.
+        const start = (started = { host: this.d.workerId, pid: process.pid, at: Date.now() });
+        startedTimer = setTimeout(() => {
+          startedReport = this.report(job, { ...base, type: "started", ...start }).catch(
+            (err: Error) => this.d.log(`started event of ${job.taskInstanceId}: ${err.message}`),
+          );
+        }, STARTED_REPORT_MS);
         const executor = EXECUTORS[job.taskType];
         if (!executor) {
           result = {
@@ -211,12 +218,14 @@ export class TaskConsumer {
       };
       logs.system(`[shoal] ${result.error}`);
     } finally {
+      clearTimeout(startedTimer);
       this.running.delete(job.taskInstanceId);
       if (workDir) await rm(workDir, { recursive: true, force: true }).catch(() => {});
     }
     this.d.metrics?.finished(job.taskType, result.outcome, (Date.now() - startedAt) / 1000);
     await logs.finish();
     if (this.fenced) return; // failed over: a new attempt owns the outcome
+    await startedReport; // keeps the two events in order when the start was reported
     await this.report(job, {
       ...base,
       type: "finished",
@@ -225,6 +234,7 @@ export class TaskConsumer {
       error: result.error,
       outParams: result.outParams,
       detail: result.detail,
+      started,
       at: Date.now(),
     });
   }

@@ -23,6 +23,8 @@ export const TaskEventSchema = z.discriminatedUnion("type", [
     outParams: z.record(z.string(), z.string()).default({}),
     /** What the task reports beyond OUT params (e.g. an HTTP status), stored as the attempt's detail. */
     detail: z.record(z.string(), z.unknown()).optional(),
+    /** Set when no started event was sent (the task ended first): the start, reported with the end. */
+    started: z.object({ host: z.string(), pid: z.number().int().nullable(), at: z.number().int() }).optional(),
   }),
 ]);
 export type TaskEventMessage = z.infer<typeof TaskEventSchema>;

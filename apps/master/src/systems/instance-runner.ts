@@ -31,13 +31,12 @@ import {
   type WorkflowDefinition,
   type WorkflowEffect,
   type WorkflowEvent,
+  type WorkflowOutcome,
 } from "@shoal/core";
 import {
   assertOwnership,
   command as commandTable,
-  loadDefinition,
-  loadTaskAttempts,
-  maxAttempts,
+  loadInstanceState,
   recordEvents,
   taskInstance,
   workflowInstance,
@@ -73,6 +72,14 @@ export class FencedError extends Error {
 }
 
 type AfterCommit = () => Promise<void>;
+/** One step of an attempt through the task machine, with what it writes on the row. */
+interface TaskStep {
+  event: TaskEvent;
+  patch?: Partial<TaskInstanceRow>;
+}
+type ResolvedParams = { params: Record<string, unknown>; vars: Record<string, string> };
+/** Rows per multi-row INSERT (Postgres allows 65535 bind parameters per statement). */
+const INSERT_CHUNK = 500;
 interface Dispatched {
   jobs: Array<{ group: string; job: TaskJob; priority: number }>;
   walked: boolean;
@@ -92,6 +99,8 @@ export class InstanceRunner {
   /** Conditions tasks: they run after their upstreams finish, successfully or not. */
   private conditionCodes: ReadonlySet<string>;
   stopped = false;
+  /** Set inside a commit: move the DAG on in that same transaction once its changes are written. */
+  private advanceInCommit = false;
 
   private constructor(
     private readonly r: MasterResources,
@@ -114,23 +123,11 @@ export class InstanceRunner {
 
   /** Rebuilds a runner from Postgres; null when the instance or its definition is gone. */
   static async load(r: MasterResources, instanceId: string): Promise<InstanceRunner | null> {
-    const [instance] = await r.db
-      .select()
-      .from(workflowInstance)
-      .where(eq(workflowInstance.id, instanceId));
-    if (!instance || instance.owner !== r.masterId) return null;
-    const definition = await loadDefinition(r.db, instance.workflowId, instance.workflowVersion);
-    if (!definition) return null;
-    const rows = await loadTaskAttempts(r.db, instance.id, instance.generation);
+    const loaded = await loadInstanceState(r.db, instanceId);
+    if (!loaded || loaded.instance.owner !== r.masterId) return null;
     const latest = new Map<string, TaskInstanceRow>();
-    for (const row of rows) latest.set(row.taskCode, row);
-    return new InstanceRunner(
-      r,
-      instance,
-      definition,
-      latest,
-      await maxAttempts(r.db, instance.id),
-    );
+    for (const row of loaded.current) latest.set(row.taskCode, row);
+    return new InstanceRunner(r, loaded.instance, loaded.definition, latest, loaded.maxAttempts);
   }
 
   get id(): string {
@@ -143,7 +140,8 @@ export class InstanceRunner {
   /** Runs `step` after every earlier step of this instance. */
   run(step: () => Promise<void>): Promise<void> {
     const next = this.chain.then(async () => {
-      if (this.stopped) return;
+      // A forgotten runner (ownership lost, fenced) acts no more; Runners.with retries on a fresh one.
+      if (this.stopped) throw new FencedError(this.instance.id);
       await step();
     });
     this.chain = next.catch(() => {});
@@ -168,16 +166,25 @@ export class InstanceRunner {
   ): Promise<void> {
     const after: AfterCommit[] = [];
     const before = this.instance.state;
+    this.advanceInCommit = false;
+    await this.r.workerGroups?.fresh(); // the dispatch gate reads it inside the transaction
     await this.r.db.transaction(async (tx) => {
       if (!(await assertOwnership(tx, this.instance.id, this.r.masterId, this.instance.epoch))) {
         throw new FencedError(this.instance.id);
       }
       const events: NewInstanceEvent[] = [];
       await fn(tx, events, after);
+      if (this.advanceInCommit) {
+        this.advanceInCommit = false;
+        await this.advanceInTx(tx, events, after);
+      }
       await recordEvents(tx, events);
     });
     for (const step of after) await step();
-    await publishChange(this.r, this.instance.id, this.instance.projectId);
+    // A wake-up for live pages (they re-read Postgres): nothing waits on it.
+    publishChange(this.r, this.instance.id, this.instance.projectId).catch((err: Error) =>
+      this.r.log(`publishing a change of ${this.instance.id}: ${err.message}`),
+    );
     if (before !== this.instance.state && isWorkflowFinal(this.instance.state))
       await this.notifyParent();
   }
@@ -231,7 +238,7 @@ export class InstanceRunner {
   ): Promise<void> {
     switch (effect.type) {
       case "dispatchReady":
-        after.push(() => this.advance());
+        this.advanceInCommit = true;
         return;
       case "pausePendingTasks":
         for (const row of this.latest.values()) {
@@ -329,45 +336,136 @@ export class InstanceRunner {
     return row!;
   }
 
+  /**
+   * New attempts, each moved from SUBMITTED through `steps` by the task machine in memory and written
+   * as one multi-row INSERT of the state reached; the events record every transition as if applied
+   * one by one (all of it commits together, so nobody sees the steps in between).
+   */
+  private async insertAttempts(
+    tx: Tx,
+    events: NewInstanceEvent[],
+    items: Array<{ code: string; steps: TaskStep[] }>,
+  ): Promise<Map<string, TaskInstanceRow>> {
+    const inserted = new Map<string, TaskInstanceRow>();
+    if (items.length === 0) return inserted;
+    const planned = items.map(({ code, steps }) => {
+      const task = this.tasks.get(code)!;
+      const attempt = (this.attempts.get(code) ?? 0) + 1;
+      const walk = this.walkTask(task, "SUBMITTED", attempt, steps);
+      if (!walk.ok) throw new Error(`task "${task.name}": ${walk.reason}`);
+      if (walk.effects.some((e) => e.type !== "notify"))
+        throw new Error(`task "${task.name}": a new attempt cannot have effects beyond alerts`);
+      return { code, task, attempt, walk };
+    });
+    for (let i = 0; i < planned.length; i += INSERT_CHUNK) {
+      const chunk = planned.slice(i, i + INSERT_CHUNK);
+      const rows = await tx
+        .insert(taskInstance)
+        .values(
+          chunk.map(({ code, task, attempt, walk }) => ({
+            workflowInstanceId: this.instance.id,
+            projectId: this.instance.projectId,
+            generation: this.instance.generation,
+            taskCode: code,
+            taskName: task.name,
+            taskType: task.type,
+            attempt,
+            workerGroup: task.workerGroup,
+            ...walk.patch,
+            state: walk.state,
+          })),
+        )
+        .returning();
+      for (const row of rows) inserted.set(row.taskCode, row);
+    }
+    for (const { code, attempt, walk } of planned) {
+      const row = inserted.get(code)!;
+      this.attempts.set(code, attempt);
+      this.latest.set(code, row);
+      const base = { workflowInstanceId: this.instance.id, taskInstanceId: row.id, taskCode: code };
+      events.push({ ...base, kind: "taskState", toState: "SUBMITTED" });
+      for (const m of walk.moves) events.push({ ...base, kind: "taskState", ...m });
+      for (const e of walk.effects)
+        if (e.type === "notify") events.push({ ...base, kind: "alert", message: e.event });
+    }
+    return inserted;
+  }
+
+  /**
+   * Runs `steps` through the task machine from `state` (pure): the state reached, the row patch
+   * (with the timestamps each state implies), the transitions and their effects.
+   */
+  private walkTask(
+    task: TaskDefinition,
+    state: TaskInstanceState,
+    attempt: number,
+    steps: TaskStep[],
+  ) {
+    const ctx = {
+      attempt,
+      retries: this.runsInMaster(task) ? 0 : task.retries, // logic tasks never retry
+      retryIntervalSeconds: task.retryIntervalSeconds,
+    };
+    const now = new Date();
+    const patch: Partial<TaskInstanceRow> = {};
+    const moves: Array<{
+      fromState: TaskInstanceState;
+      toState: TaskInstanceState;
+      message: string | null;
+    }> = [];
+    const effects: TaskEffect[] = [];
+    for (const step of steps) {
+      const t = transitionTask(state, step.event, ctx);
+      if (!t.ok) return { ok: false as const, reason: t.reason };
+      Object.assign(patch, step.patch);
+      if (t.state === "DISPATCHED") patch.dispatchTime = now;
+      if (t.state === "RUNNING" && !patch.startTime) patch.startTime = now;
+      if (!isTaskActive(t.state) && !patch.endTime) patch.endTime = now;
+      if (t.state !== state)
+        moves.push({ fromState: state, toState: t.state, message: step.patch?.error ?? null });
+      effects.push(...t.effects);
+      state = t.state;
+    }
+    return { ok: true as const, state, patch, moves, effects };
+  }
+
   /** Transition one attempt through the task machine and persist it (guarded by its previous state). */
-  private async applyTask(
+  private applyTask(
     tx: Tx,
     events: NewInstanceEvent[],
     row: TaskInstanceRow,
     event: TaskEvent,
     patch: Partial<TaskInstanceRow> = {},
   ): Promise<{ ok: boolean; effects: TaskEffect[] }> {
+    return this.applyTaskSteps(tx, events, row, [{ event, patch }]);
+  }
+
+  /** Several transitions of one attempt in one guarded UPDATE (e.g. started and finished together). */
+  private async applyTaskSteps(
+    tx: Tx,
+    events: NewInstanceEvent[],
+    row: TaskInstanceRow,
+    steps: TaskStep[],
+  ): Promise<{ ok: boolean; effects: TaskEffect[] }> {
     const task = this.tasks.get(row.taskCode)!;
-    const t = transitionTask(row.state, event, {
-      attempt: row.attempt,
-      retries: this.runsInMaster(task) ? 0 : task.retries, // logic tasks never retry
-      retryIntervalSeconds: task.retryIntervalSeconds,
-    });
-    if (!t.ok) return { ok: false, effects: [] };
-    const now = new Date();
-    const full: Partial<TaskInstanceRow> = { state: t.state, ...patch };
-    if (t.state === "DISPATCHED") full.dispatchTime = now;
-    if (t.state === "RUNNING" && !full.startTime) full.startTime = now;
-    if (!isTaskActive(t.state) && !full.endTime) full.endTime = now;
+    const walk = this.walkTask(task, row.state, row.attempt, steps);
+    if (!walk.ok) return { ok: false, effects: [] };
     const updated = await tx
       .update(taskInstance)
-      .set(full)
+      .set({ ...walk.patch, state: walk.state })
       .where(and(eq(taskInstance.id, row.id), eq(taskInstance.state, row.state)))
       .returning();
     if (updated.length === 0) return { ok: false, effects: [] };
-    if (t.state !== row.state) {
+    for (const m of walk.moves)
       events.push({
         workflowInstanceId: this.instance.id,
         taskInstanceId: row.id,
         taskCode: row.taskCode,
         kind: "taskState",
-        fromState: row.state,
-        toState: t.state,
-        message: patch.error ?? null,
+        ...m,
       });
-    }
     if (this.latest.get(row.taskCode)?.id === row.id) this.latest.set(row.taskCode, updated[0]!);
-    return { ok: true, effects: t.effects };
+    return { ok: true, effects: walk.effects };
   }
 
   /** Starts a freshly created instance. */
@@ -386,12 +484,13 @@ export class InstanceRunner {
     });
   }
 
-  /**
-   * Dispatches every ready task (new attempt rows committed first, then enqueued) and settles the
-   * instance once nothing is active and nothing more can run.
-   */
-  private async advance(): Promise<void> {
-    if (!isWorkflowActive(this.instance.state) || this.instance.state === "SUBMITTED") return;
+  /** What moving the DAG on would do now; null when there is nothing to do. */
+  private plan():
+    | { kind: "pauseReady"; ready: string[] }
+    | { kind: "settle"; outcome: WorkflowOutcome; anyFailed: boolean }
+    | { kind: "dispatch"; fresh: string[]; pending: TaskInstanceRow[] }
+    | null {
+    if (!isWorkflowActive(this.instance.state) || this.instance.state === "SUBMITTED") return null;
     const states = new Map<string, TaskInstanceState | undefined>();
     for (const code of this.dag.codes) states.set(code, this.latest.get(code)?.state);
     const rd = readiness(this.dag, states, {
@@ -399,6 +498,9 @@ export class InstanceRunner {
       scope: this.scope,
       ...this.branching(),
     });
+    // Pausing: tasks that became ready are recorded as PAUSE so a recover picks them up.
+    if (this.instance.state === "READY_PAUSE" && rd.ready.length > 0)
+      return { kind: "pauseReady", ready: rd.ready };
     const dispatching = this.instance.state === "RUNNING";
     const pending = dispatching
       ? [...this.latest.values()].filter(
@@ -409,69 +511,166 @@ export class InstanceRunner {
         )
       : [];
     const fresh = dispatching ? rd.ready : [];
-
-    if (this.instance.state === "READY_PAUSE" && rd.ready.length > 0) {
-      // Pausing: tasks that became ready are recorded as PAUSE so a recover picks them up.
-      await this.commit(async (tx, events) => {
-        for (const code of rd.ready) {
-          const row = await this.insertAttempt(tx, events, code, "SUBMITTED");
-          await this.applyTask(tx, events, row, { type: "paused" });
-        }
-      });
-      return this.advance();
-    }
+    if (fresh.length > 0 || pending.length > 0) return { kind: "dispatch", fresh, pending };
     // Stopping: what never started stays unstarted; the stop is complete once nothing is active.
     const settled = this.instance.state === "READY_STOP" ? rd.active.length === 0 : rd.done;
-    if (fresh.length === 0 && pending.length === 0) {
-      if (settled) {
-        // A failure that a conditions task handles does not count (DolphinScheduler's semantics).
-        const anyFailed = [...this.latest.values()].some(
-          (r) =>
-            (r.state === "FAILURE" || r.state === "KILL") &&
-            !isFailureHandled(this.dag, r.taskCode, this.conditionCodes),
-        );
-        await this.commit(async (tx, events, after) => {
-          await this.applyWorkflow(
-            { type: "settled", outcome: rd.outcome ?? "FAILURE", anyFailed },
-            undefined,
-            { tx, events, after },
-          );
-        });
-      }
-      return;
-    }
+    if (!settled) return null;
+    // A failure that a conditions task handles does not count (DolphinScheduler's semantics).
+    const anyFailed = [...this.latest.values()].some(
+      (r) =>
+        (r.state === "FAILURE" || r.state === "KILL") &&
+        !isFailureHandled(this.dag, r.taskCode, this.conditionCodes),
+    );
+    return { kind: "settle", outcome: rd.outcome ?? "FAILURE", anyFailed };
+  }
 
-    let outcome: Dispatched = { jobs: [], walked: false, after: [] };
-    await this.commit(async (tx, events, after) => {
-      const rows = [...pending];
-      for (const code of fresh) {
-        const row = await this.insertAttempt(tx, events, code, "SUBMITTED");
-        const delay = this.tasks.get(code)!.delaySeconds;
-        if (delay > 0 && !this.instance.dryRun) {
-          const until = new Date(Date.now() + delay * 1000);
-          await this.applyTask(
-            tx,
-            events,
-            row,
-            { type: "delayed" },
-            { waitReason: `delayed execution until ${until.toISOString()}` },
-          );
-          after.push(() => this.timer("delay", row.id, delay * 1000));
-        } else rows.push(row);
+  /**
+   * Dispatches every ready task (new attempt rows committed first, then enqueued) and settles the
+   * instance once nothing is active and nothing more can run.
+   */
+  private async advance(): Promise<void> {
+    if (!this.plan()) return;
+    await this.commit((tx, events, after) => this.advanceInTx(tx, events, after));
+  }
+
+  /**
+   * {@link advance} inside a commit. Tasks that finish without leaving the master (dry run, prohibited,
+   * conditions, switch) let the walk go on in the same transaction, so a dry-run DAG resolves in one
+   * commit; jobs are enqueued and follow-ups run once it committed.
+   */
+  private async advanceInTx(
+    tx: Tx,
+    events: NewInstanceEvent[],
+    after: AfterCommit[],
+  ): Promise<void> {
+    // Every round that goes on finished at least one task; the bound only guards against a bug.
+    for (let round = 0; round <= this.dag.codes.length + 1; round++) {
+      const p = this.plan();
+      if (!p) return;
+      if (p.kind === "pauseReady") {
+        await this.insertAttempts(
+          tx,
+          events,
+          p.ready.map((code) => ({ code, steps: [{ event: { type: "paused" } }] })),
+        );
+        continue;
       }
-      outcome = await this.dispatchInTx(tx, events, rows);
-    });
-    await this.afterDispatch(outcome);
+      if (p.kind === "settle") {
+        await this.applyWorkflow(
+          { type: "settled", outcome: p.outcome, anyFailed: p.anyFailed },
+          undefined,
+          { tx, events, after },
+        );
+        return;
+      }
+      const d = await this.dispatchFresh(tx, events, after, p.fresh, p.pending);
+      if (!d.walked) return;
+    }
+    throw new Error(`instance ${this.instance.id}: the DAG walk did not settle`);
+  }
+
+  /**
+   * New attempts for `fresh` tasks and dispatch of `pending` ones. The common cases (a worker task
+   * whose group is live, a dry-run or prohibited task) are written as one multi-row INSERT of the
+   * state the task machine reaches; the rest take the step-by-step path.
+   */
+  private async dispatchFresh(
+    tx: Tx,
+    events: NewInstanceEvent[],
+    after: AfterCommit[],
+    fresh: string[],
+    pending: TaskInstanceRow[],
+  ): Promise<{ walked: boolean }> {
+    const dryRun = this.instance.dryRun;
+    const rows = [...pending];
+    const walk: string[] = [];
+    const send: Array<{ code: string; resolved: ResolvedParams }> = [];
+    for (const code of fresh) {
+      const task = this.tasks.get(code)!;
+      const delay = task.delaySeconds;
+      if (delay > 0 && !dryRun) {
+        const row = await this.insertAttempt(tx, events, code, "SUBMITTED");
+        const until = new Date(Date.now() + delay * 1000);
+        await this.applyTask(
+          tx,
+          events,
+          row,
+          { type: "delayed" },
+          { waitReason: `delayed execution until ${until.toISOString()}` },
+        );
+        after.push(() => this.timer("delay", row.id, delay * 1000));
+        continue;
+      }
+      if (dryRun || task.prohibitExecution) {
+        walk.push(code);
+        continue;
+      }
+      if (!this.runsInMaster(task)) {
+        const resolved = this.resolveParams(task);
+        if (resolved.ok && this.groupLive(task.workerGroup)) {
+          send.push({ code, resolved: resolved.value });
+          continue;
+        }
+      }
+      rows.push(await this.insertAttempt(tx, events, code, "SUBMITTED"));
+    }
+    // Walks the DAG without executing: the attempt passes straight to SUCCESS.
+    const now = new Date();
+    await this.insertAttempts(
+      tx,
+      events,
+      walk.map((code) => ({
+        code,
+        steps: [
+          { event: { type: "dispatched" } },
+          {
+            event: { type: "succeeded" },
+            patch: {
+              host: "master",
+              waitReason: dryRun ? "dry run" : "execution prohibited",
+              startTime: now,
+            },
+          },
+        ],
+      })),
+    );
+    const sent = await this.insertAttempts(
+      tx,
+      events,
+      send.map(({ code }) => ({ code, steps: [{ event: { type: "dispatched" } }] })),
+    );
+    const d = await this.dispatchInTx(tx, events, rows);
+    const jobs = [
+      ...send.map(({ code, resolved }) => {
+        const task = this.tasks.get(code)!;
+        return {
+          group: task.workerGroup,
+          job: this.taskJob(sent.get(code)!, task, resolved),
+          priority: dispatchPriority(this.instance.priority, task.priority),
+        };
+      }),
+      ...d.jobs,
+    ];
+    if (jobs.length > 0) after.push(() => this.enqueue(jobs));
+    after.push(...d.after);
+    return { walked: walk.length > 0 || d.walked };
+  }
+
+  /** Whether a worker of `group` is live (no registry configured: every group is). */
+  private groupLive(group: string): boolean {
+    return !this.r.workerGroups || this.r.workerGroups.isLiveCached(group);
   }
 
   /** Moves SUBMITTED/DELAY_EXECUTION attempts to DISPATCHED (committed) and enqueues them afterwards. */
   private async dispatchRows(rows: TaskInstanceRow[]): Promise<void> {
     if (rows.length === 0) return;
-    let outcome: Dispatched = { jobs: [], walked: false, after: [] };
-    await this.commit(async (tx, events) => {
-      outcome = await this.dispatchInTx(tx, events, rows);
+    await this.commit(async (tx, events, after) => {
+      const d = await this.dispatchInTx(tx, events, rows);
+      if (d.jobs.length > 0) after.push(() => this.enqueue(d.jobs));
+      after.push(...d.after);
+      // Dry-run or prohibited tasks finished inside the commit: keep walking.
+      if (d.walked) this.advanceInCommit = true;
     });
-    await this.afterDispatch(outcome);
   }
 
   private async dispatchInTx(
@@ -487,20 +686,18 @@ export class InstanceRunner {
       const task = this.tasks.get(row.taskCode)!;
       if (dryRun || task.prohibitExecution) {
         // Walks the DAG without executing: the attempt passes straight to SUCCESS.
-        walked = true;
-        await this.applyTask(tx, events, row, { type: "dispatched" });
-        const dispatched = this.latest.get(row.taskCode)!;
-        await this.applyTask(
-          tx,
-          events,
-          dispatched,
-          { type: "succeeded" },
+        const res = await this.applyTaskSteps(tx, events, row, [
+          { event: { type: "dispatched" } },
           {
-            host: "master",
-            waitReason: dryRun ? "dry run" : "execution prohibited",
-            startTime: new Date(),
+            event: { type: "succeeded" },
+            patch: {
+              host: "master",
+              waitReason: dryRun ? "dry run" : "execution prohibited",
+              startTime: new Date(),
+            },
           },
-        );
+        ]);
+        if (res.ok) walked = true;
         continue;
       }
       if (this.runsInMaster(task)) {
@@ -536,13 +733,6 @@ export class InstanceRunner {
       });
     }
     return { jobs, walked, after };
-  }
-
-  private async afterDispatch({ jobs, walked, after }: Dispatched): Promise<void> {
-    await this.enqueue(jobs);
-    for (const step of after) await step();
-    // Dry-run or prohibited tasks finished inside the commit: keep walking.
-    if (walked) await this.advance();
   }
 
   /** A durable timer: a delayed job on this master's queue (taken over with the queue on failover). */
@@ -724,7 +914,16 @@ export class InstanceRunner {
               detail: ev.detail ? { ...(row.detail ?? {}), ...ev.detail } : row.detail,
               endTime: new Date(ev.at),
             };
-      const applied = await this.applyTaskEvent(row, event, patch);
+      const steps: TaskStep[] = [{ event, patch }];
+      // A short task's worker reports its start along with its end: both transitions, one write.
+      if (ev.type === "finished" && ev.started && row.state === "DISPATCHED") {
+        const s = ev.started;
+        steps.unshift({
+          event: { type: "started", host: s.host },
+          patch: { host: s.host, pid: s.pid, startTime: new Date(s.at) },
+        });
+      }
+      const applied = await this.applyTaskEventSteps(row, steps);
       if (applied && ev.type === "started") {
         const timeout = this.tasks.get(row.taskCode)!.timeout;
         if (timeout)
@@ -734,17 +933,24 @@ export class InstanceRunner {
   }
 
   /** Applies a task event and its effects (retry attempts, kills, alerts), then moves the DAG on. */
-  private async applyTaskEvent(
+  private applyTaskEvent(
     row: TaskInstanceRow,
     event: TaskEvent,
     patch: Partial<TaskInstanceRow>,
   ): Promise<boolean> {
+    return this.applyTaskEventSteps(row, [{ event, patch }]);
+  }
+
+  private async applyTaskEventSteps(row: TaskInstanceRow, steps: TaskStep[]): Promise<boolean> {
+    const event = steps[steps.length - 1]!.event;
     let applied = false;
     const timers: Array<{ id: string; delayMs: number }> = [];
     let kill = false;
     await this.commit(async (tx, events) => {
-      const res = await this.applyTask(tx, events, row, event, patch);
+      const res = await this.applyTaskSteps(tx, events, row, steps);
       applied = res.ok;
+      // The DAG moves on in this same transaction (the next attempts are enqueued once it commits).
+      if (applied && event.type !== "started") this.advanceInCommit = true;
       for (const effect of res.effects) {
         switch (effect.type) {
           case "scheduleRetry": {
@@ -789,7 +995,6 @@ export class InstanceRunner {
       else await this.requestKill(row.id);
     }
     for (const t of timers) await this.timer("retry", t.id, t.delayMs);
-    if (applied && event.type !== "started") await this.advance();
     return applied;
   }
 
@@ -889,7 +1094,7 @@ export class InstanceRunner {
     group: string,
   ): Promise<boolean> {
     const groups = this.r.workerGroups;
-    if (!groups || (await groups.isLive(group))) return true;
+    if (!groups || groups.isLiveCached(group)) return true;
     const reason = noWorkerReason(group);
     if (row.waitReason !== reason) {
       await tx.update(taskInstance).set({ waitReason: reason }).where(eq(taskInstance.id, row.id));

@@ -8,27 +8,37 @@ export const awaitsWorker = (waitReason: string | null | undefined) =>
   !!waitReason?.startsWith(NO_WORKER);
 
 /**
- * Which worker groups have a live worker (a heartbeat within the TTL), read on every dispatch and so
- * cached for `cacheMs`; and the instances waiting for a group, woken when a worker of it appears.
- * The waiting set is rebuilt from Postgres by itself: a rebuilt runner re-checks its waiting tasks.
+ * Which worker groups have a live worker (a heartbeat within the TTL), read on every dispatch: kept in
+ * memory and refreshed every `refreshMs` in the background, so a dispatch never waits on a query (it
+ * runs inside a transaction, and must not need a second pool connection). Also the instances waiting
+ * for a group, woken when a worker of it appears. The waiting set rebuilds itself from Postgres: a
+ * rebuilt runner re-checks its waiting tasks.
  */
 export class WorkerGroups {
   private live = new Set<string>();
-  private fetchedAt = 0;
-  private refreshing?: Promise<void>;
   private readonly waiting = new Map<string, Set<string>>();
   private timer?: NodeJS.Timeout;
+  private loaded: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
     private readonly ttlSeconds: number,
-    private readonly cacheMs: number,
+    private readonly refreshMs: number,
     private readonly log: (msg: string) => void,
   ) {}
 
-  async isLive(group: string): Promise<boolean> {
-    if (Date.now() - this.fetchedAt > this.cacheMs) await this.refresh();
+  isLive(group: string): boolean {
     return this.live.has(group);
+  }
+
+  /** Same as isLive: the in-memory view, never a query. */
+  isLiveCached(group: string): boolean {
+    return this.live.has(group);
+  }
+
+  /** Resolves once the view was loaded (start() loads it first; later refreshes run in the background). */
+  fresh(): Promise<void> {
+    return this.loaded;
   }
 
   /** Records that an instance has a task waiting for a worker of `group`. */
@@ -38,10 +48,11 @@ export class WorkerGroups {
     ids.add(instanceId);
   }
 
-  /** Polls the waited-for groups every `cacheMs`; `wake` re-dispatches an instance's waiting tasks. */
-  start(wake: (instanceId: string) => Promise<void>): void {
+  /** Loads the live groups, then refreshes them periodically; `wake` re-dispatches an instance's waiting tasks. */
+  async start(wake: (instanceId: string) => Promise<void>): Promise<void> {
+    this.loaded = this.refresh();
+    await this.loaded;
     this.timer = setInterval(() => {
-      if (this.waiting.size === 0) return;
       void this.refresh()
         .then(() => {
           for (const [group, ids] of this.waiting) {
@@ -55,15 +66,15 @@ export class WorkerGroups {
           }
         })
         .catch((e: Error) => this.log(`worker group check failed: ${e.message}`));
-    }, this.cacheMs);
+    }, this.refreshMs);
   }
 
   stop(): void {
     clearInterval(this.timer);
   }
 
-  private refresh(): Promise<void> {
-    this.refreshing ??= this.db
+  private async refresh(): Promise<void> {
+    const rows = await this.db
       .selectDistinct({ group: server.workerGroup })
       .from(server)
       .where(
@@ -71,12 +82,7 @@ export class WorkerGroups {
           eq(server.kind, "worker"),
           gt(server.heartbeatAt, sql`now() - make_interval(secs => ${this.ttlSeconds})`),
         ),
-      )
-      .then((rows) => {
-        this.live = new Set(rows.map((r) => r.group).filter((g): g is string => !!g));
-        this.fetchedAt = Date.now();
-      })
-      .finally(() => (this.refreshing = undefined));
-    return this.refreshing;
+      );
+    this.live = new Set(rows.map((r) => r.group).filter((g): g is string => !!g));
   }
 }

@@ -20,37 +20,40 @@ export async function loadDefinition(tx: DbOrTx, workflowId: string, version: nu
   return rows[0]?.definition ?? null;
 }
 
-/** All attempts of an instance's current generation, oldest first, so the last per code is current. */
-export async function loadTaskAttempts(
-  tx: DbOrTx,
-  instanceId: string,
-  generation: number,
-): Promise<TaskInstanceRow[]> {
-  return tx
+/**
+ * What a runner rebuilds from (two queries): the instance with its workflow version's definition, the
+ * current generation's attempts oldest first (so the last per code is current), and the highest
+ * attempt number per task code across every generation (attempt numbers never repeat).
+ */
+export async function loadInstanceState(tx: DbOrTx, instanceId: string) {
+  const [found] = await tx
+    .select({ instance: workflowInstance, definition: workflowVersion.definition })
+    .from(workflowInstance)
+    .innerJoin(
+      workflowVersion,
+      and(
+        eq(workflowVersion.workflowId, workflowInstance.workflowId),
+        eq(workflowVersion.version, workflowInstance.workflowVersion),
+      ),
+    )
+    .where(eq(workflowInstance.id, instanceId));
+  if (!found) return null;
+  const rows = await tx
     .select()
     .from(taskInstance)
-    .where(
-      and(eq(taskInstance.workflowInstanceId, instanceId), eq(taskInstance.generation, generation)),
-    )
-    .orderBy(asc(taskInstance.taskCode), asc(taskInstance.attempt));
-}
-
-/** Highest attempt number per task code across every generation (attempt numbers never repeat). */
-export async function maxAttempts(tx: DbOrTx, instanceId: string): Promise<Map<string, number>> {
-  const rows = await tx
-    .select({
-      code: taskInstance.taskCode,
-      max: sql<number>`max(${taskInstance.attempt})`.mapWith(Number),
-    })
-    .from(taskInstance)
     .where(eq(taskInstance.workflowInstanceId, instanceId))
-    .groupBy(taskInstance.taskCode);
-  return new Map(rows.map((r) => [r.code, r.max]));
+    .orderBy(asc(taskInstance.taskCode), asc(taskInstance.attempt));
+  const current = rows.filter((r) => r.generation === found.instance.generation);
+  const maxAttempts = new Map<string, number>();
+  for (const r of rows) maxAttempts.set(r.taskCode, Math.max(r.attempt, maxAttempts.get(r.taskCode) ?? 0));
+  return { ...found, current, maxAttempts };
 }
 
 export type NewInstanceEvent = typeof instanceEvent.$inferInsert;
+/** Inserts events in multi-row statements, in chunks that stay under Postgres's bind-parameter limit. */
 export async function recordEvents(tx: DbOrTx, events: NewInstanceEvent[]): Promise<void> {
-  if (events.length > 0) await tx.insert(instanceEvent).values(events);
+  for (let i = 0; i < events.length; i += 2000)
+    await tx.insert(instanceEvent).values(events.slice(i, i + 2000));
 }
 
 /**
