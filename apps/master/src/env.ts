@@ -36,8 +36,8 @@ const EnvSchema = z.object({
   SHOAL_FAILOVER_SECONDS: z.coerce.number().positive().default(2),
   /** Seconds between reconciler passes (Postgres → Redis). */
   SHOAL_RECONCILE_SECONDS: z.coerce.number().positive().default(10),
-  /** How long the live worker groups are cached for the dispatch gate, in milliseconds. */
-  SHOAL_WORKER_GROUP_CACHE_MS: z.coerce.number().int().min(0).default(1000),
+  /** How often the live worker groups (the dispatch gate's view) are refreshed, in milliseconds. */
+  SHOAL_WORKER_GROUP_CACHE_MS: z.coerce.number().int().min(50).default(1000),
   /** Port of the Prometheus /metrics endpoint; unset, no endpoint. */
   SHOAL_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });

@@ -196,6 +196,39 @@ describe("failover", { timeout: 90_000 }, () => {
     await s.res.close();
   });
 
+  it("a master frozen past its TTL loses its instance and, thawed, fences itself instead of acting on it", async () => {
+    const s = scenario();
+    const side = join(dir, "m-freeze");
+    const m1 = s.master("m1");
+    s.worker("w1");
+    const instanceId = await s.start({
+      name: "master-freeze",
+      tasks: [
+        { code: "a", name: "a", type: "shell", params: { script: `sleep 1; echo a >> ${side}-a` } },
+        { code: "b", name: "b", type: "shell", params: { script: `echo b >> ${side}-b` } },
+      ],
+      edges: [{ from: "a", to: "b" }],
+    });
+    await s.attemptIn(instanceId, "a", "RUNNING");
+    s.master("m2");
+    m1.proc.kill("SIGSTOP");
+    const done = await s.finished(instanceId);
+    expect([done.state, done.owner]).toEqual(["SUCCESS", "m2"]);
+    m1.proc.kill("SIGCONT");
+    await waitFor(
+      "m1 to fence itself",
+      async () => m1.output().includes("fencing (runners stop)"),
+      10_000,
+    );
+    await waitFor("m1 to renew", async () => m1.output().includes("heartbeat renewed"), 10_000);
+    expect(m1.output()).toContain("leader: m1 is no longer the leader");
+    expect(m1.proc.exitCode).toBeNull();
+    expect((await s.instance(instanceId)).owner).toBe("m2");
+    expect(await lines(`${side}-a`)).toEqual(["a"]);
+    expect(await lines(`${side}-b`)).toEqual(["b"]);
+    await s.res.close();
+  });
+
   it("SIGTERM: a master finishes its step, exits 0 and hands its instance over without waiting for the TTL", async () => {
     const s = scenario();
     // a TTL far longer than the test: only the hand-back can explain a quick takeover
@@ -267,6 +300,60 @@ describe("failover", { timeout: 90_000 }, () => {
       "w1 to leave the registry",
       async () => (await s.res.r.db.select().from(server).where(eq(server.id, "w1"))).length === 0,
     );
+    await s.res.close();
+  });
+
+  it("a worker frozen past its TTL fences itself on waking: kills its task's process group, reports nothing", async () => {
+    const s = scenario();
+    const runs = join(dir, "w-freeze-runs");
+    s.master("m1");
+    const w1 = s.worker("w1");
+    const instanceId = await s.start({
+      name: "worker-freeze",
+      tasks: [
+        {
+          code: "s",
+          name: "s",
+          type: "shell",
+          params: {
+            script: `echo "$SHOAL_ATTEMPT $$" >> ${runs}\nif [ "$SHOAL_ATTEMPT" = 1 ]; then sleep 30; fi`,
+          },
+        },
+      ],
+      edges: [],
+    });
+    await s.attemptIn(instanceId, "s", "RUNNING");
+    s.worker("w2");
+    w1.proc.kill("SIGSTOP");
+    const done = await s.finished(instanceId);
+    expect(done.state).toBe("SUCCESS");
+    const pgid = Number((await lines(runs))[0]!.split(" ")[1]);
+    const groupAlive = () => {
+      try {
+        process.kill(-pgid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(groupAlive()).toBe(true); // the frozen worker's sleep still runs
+    w1.proc.kill("SIGCONT");
+    await waitFor(
+      "the fenced worker to kill its task's process group",
+      async () => !groupAlive(),
+      10_000,
+    );
+    expect(w1.output()).toContain("fencing (killing tasks, taking no work)");
+    await waitFor(
+      "the worker to take work again",
+      async () => w1.output().includes("heartbeat renewed: taking work again"),
+      10_000,
+    );
+    // the killed first attempt reported nothing: it stays failed over, not KILL
+    expect((await s.attempts(instanceId)).map((a) => [a.attempt, a.state, a.host])).toEqual([
+      [1, "NEED_FAILOVER", "w1"],
+      [2, "SUCCESS", "w2"],
+    ]);
     await s.res.close();
   });
 

@@ -95,10 +95,12 @@ const heartbeat = new MasterHeartbeat(r, {
 });
 
 await heartbeat.start();
+await r.workerGroups.start(async (instanceId) => {
+  await runners.with(instanceId, (runner) => runner.resume());
+});
 events.start();
 await runners.resumeOwned();
 commands.start();
-r.workerGroups.start((instanceId) => runners.with(instanceId, (runner) => runner.resume()));
 await leader.start();
 log(`master ${env.masterId} started`);
 

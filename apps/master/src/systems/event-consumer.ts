@@ -1,5 +1,7 @@
-import { appUser, command } from "@shoal/db";
-import { MasterJobSchema, QUEUES } from "@shoal/protocol";
+import { randomUUID } from "node:crypto";
+import { isWorkflowActive } from "@shoal/core";
+import { appUser, command, workflowInstance } from "@shoal/db";
+import { MasterJobSchema, QUEUES, type MasterJob } from "@shoal/protocol";
 import { Worker, type Job } from "@shoal/protocol/bullmq";
 import { eq } from "drizzle-orm";
 import type { MasterResources } from "../resources";
@@ -20,7 +22,9 @@ export class EventConsumer {
       prefix: this.r.names.bullPrefix,
       concurrency: this.concurrency,
     });
-    this.worker.on("failed", (job, err) => this.r.log(`event job ${job?.id} failed: ${err.message}`));
+    this.worker.on("failed", (job, err) =>
+      this.r.log(`event job ${job?.id} failed: ${err.message}`),
+    );
   }
 
   async stop(): Promise<void> {
@@ -29,31 +33,58 @@ export class EventConsumer {
 
   async handle(job: Job): Promise<void> {
     const msg = MasterJobSchema.parse(job.data);
+    const instanceId = await this.apply(msg);
+    // Not ours (any more): a master that was frozen, or a message that raced a takeover. Pass it on
+    // to the instance's owner rather than drop it.
+    if (instanceId) await this.forward(job, msg, instanceId);
+  }
+
+  private async forward(job: Job, msg: MasterJob, instanceId: string): Promise<void> {
+    const [inst] = await this.r.db
+      .select({ owner: workflowInstance.owner, state: workflowInstance.state })
+      .from(workflowInstance)
+      .where(eq(workflowInstance.id, instanceId));
+    if (!inst?.owner || inst.owner === this.r.masterId || !isWorkflowActive(inst.state)) return;
+    await this.r.queues.toMaster(inst.owner, msg, { jobId: `fwd-${job.id ?? randomUUID()}` });
+  }
+
+  /** Applies a message on its instance's runner; returns the instance id when this master does not own it. */
+  private async apply(msg: MasterJob): Promise<string | null> {
+    const unowned = (id: string) => (handled: boolean) => (handled ? null : id);
     switch (msg.kind) {
       case "taskEvent":
-        await this.runners.with(msg.event.instanceId, (runner) => runner.onTaskEvent(msg.event));
-        return;
+        return this.runners
+          .with(msg.event.instanceId, (runner) => runner.onTaskEvent(msg.event))
+          .then(unowned(msg.event.instanceId));
       case "command": {
         const [cmd] = await this.r.db.select().from(command).where(eq(command.id, msg.commandId));
-        if (!cmd?.instanceId || cmd.status !== "PENDING") return;
+        if (!cmd?.instanceId || cmd.status !== "PENDING") return null;
         const [user] = cmd.createdBy
-          ? await this.r.db.select({ username: appUser.username }).from(appUser).where(eq(appUser.id, cmd.createdBy))
+          ? await this.r.db
+              .select({ username: appUser.username })
+              .from(appUser)
+              .where(eq(appUser.id, cmd.createdBy))
           : [];
-        await this.runners.with(cmd.instanceId, (runner) => runner.onCommand(cmd, user?.username ?? null));
-        return;
+        return this.runners
+          .with(cmd.instanceId, (runner) => runner.onCommand(cmd, user?.username ?? null))
+          .then(unowned(cmd.instanceId));
       }
       case "timer":
-        await this.runners.with(msg.instanceId, (runner) => runner.onTimer(msg.timer, msg.taskInstanceId, msg.seq));
-        return;
+        return this.runners
+          .with(msg.instanceId, (runner) => runner.onTimer(msg.timer, msg.taskInstanceId, msg.seq))
+          .then(unowned(msg.instanceId));
       case "childFinished":
-        await this.runners.with(msg.instanceId, (runner) => runner.onChildFinished(msg.childInstanceId));
-        return;
+        return this.runners
+          .with(msg.instanceId, (runner) => runner.onChildFinished(msg.childInstanceId))
+          .then(unowned(msg.instanceId));
       case "workerLost":
-        await this.runners.with(msg.instanceId, (runner) => runner.onWorkerLost(msg.taskInstanceId, msg.workerId));
-        return;
+        return this.runners
+          .with(msg.instanceId, (runner) => runner.onWorkerLost(msg.taskInstanceId, msg.workerId))
+          .then(unowned(msg.instanceId));
       case "reconcile":
-        await this.runners.with(msg.instanceId, (runner) => runner.reconcile());
-        return;
+        return this.runners
+          .with(msg.instanceId, (runner) => runner.reconcile())
+          .then(unowned(msg.instanceId));
       default: {
         const never: never = msg;
         throw new Error(`unknown master job ${JSON.stringify(never)}`);

@@ -33,20 +33,30 @@ export class Runners {
     for (const id of [...this.runners.keys()]) this.forget(id);
   }
 
-  /** Runs a step on an instance's runner; on fencing or an unexpected error, rebuilds from Postgres. */
-  async with(instanceId: string, step: (runner: InstanceRunner) => Promise<void>): Promise<void> {
+  /**
+   * Runs a step on an instance's runner; on fencing or an unexpected error, rebuilds from Postgres.
+   * False when this master does not own the instance (the caller may forward the message).
+   */
+  async with(
+    instanceId: string,
+    step: (runner: InstanceRunner) => Promise<void>,
+  ): Promise<boolean> {
     const runner = await this.get(instanceId);
-    if (!runner) return;
+    if (!runner) return false;
     try {
       await step(runner);
+      return true;
     } catch (err) {
       this.forget(instanceId);
       if (err instanceof FencedError) {
         // Claimed again by this master at a newer epoch (failover): run the step on a fresh runner.
         const fresh = await this.get(instanceId);
-        if (fresh) return step(fresh);
+        if (fresh) {
+          await step(fresh);
+          return true;
+        }
         this.r.log(`lost ownership of ${instanceId}; dropping its runner`);
-        return;
+        return false;
       }
       throw err; // BullMQ retries the job against a runner rebuilt from Postgres
     }
