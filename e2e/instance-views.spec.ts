@@ -119,3 +119,24 @@ test("the instance list shows a new instance and its state changes without reloa
   await expect(page).toHaveURL(/\/instances\/[0-9a-f-]+\?tab=tasks&task=wait/);
   await expect(page.getByTestId("log-viewer")).toBeVisible();
 });
+
+test("a waiting task shows why, on its node and in the task table", async ({ page }) => {
+  const { projectId, workflowId } = await shellWorkflow(page, [
+    { code: "stuck", script: "echo never", workerGroup: "nobody-here" },
+  ]);
+  const id = await startRun(page, projectId, workflowId);
+  await page.goto(`/projects/${projectId}/instances/${id}`);
+  const node = page.getByTestId("task-node-stuck");
+  await expect(node).toHaveAttribute("data-wait-reason", /no worker in group nobody-here/, LONG);
+  await expect(node).toContainText("no worker in group nobody-here");
+  await page.screenshot({ path: "apps/web/shots/instance-waiting.png" });
+
+  await page.getByRole("tab", { name: "Tasks" }).click();
+  await expect(page.getByTestId("task-row-stuck")).toContainText("no worker in group nobody-here");
+
+  // Stopping it says what happens to the waiting task.
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.getByRole("dialog")).toContainText("1 waiting task will not start");
+  await page.getByRole("dialog").getByRole("button", { name: "Stop" }).click();
+  await expect(page.getByTestId("instance-state")).toHaveText("STOP", { timeout: 5_000 });
+});
