@@ -570,6 +570,57 @@ describe("sql task on PostgreSQL", () => {
     );
   });
   sqlSuite("postgresql", () => cfg, table);
+
+  it("postgresql: STOP cancels the running statement on the server; the task ends KILL", async () => {
+    const marker = `${600 + Math.random()}`;
+    const ids = await seedWorkflow(
+      res.r.db,
+      wf({
+        name: "sql-stop",
+        tasks: [
+          {
+            code: "q",
+            name: "sleepy",
+            type: "sql",
+            params: { datasource: "ds", sql: `select pg_sleep(${marker})` },
+          },
+        ],
+        edges: [],
+      }),
+    );
+    await addDatasource(ids.projectId, "ds", cfg);
+    const commandId = await insertStartCommand(res.r.db, ids);
+    await res.r.queues.enqueueCommand({ commandId });
+    const running = () =>
+      db.sql.unsafe(
+        `select pid from pg_stat_activity where query like '%pg_sleep(${marker})%' and pid <> pg_backend_pid()`,
+      );
+    await waitFor("the statement to run", async () => (await running()).length > 0);
+    const [inst] = await res.r.db
+      .select({ id: workflowInstance.id })
+      .from(workflowInstance)
+      .where(eq(workflowInstance.commandId, commandId));
+    await res.r.queues.enqueueCommand({
+      commandId: await insertInstanceCommand(res.r.db, ids.projectId, inst!.id, "STOP"),
+    });
+    await waitFor("STOP", async () => {
+      const [row] = await res.r.db
+        .select({ state: workflowInstance.state })
+        .from(workflowInstance)
+        .where(eq(workflowInstance.id, inst!.id));
+      return row?.state === "STOP";
+    });
+    const [t] = await res.r.db
+      .select({ state: taskInstance.state })
+      .from(taskInstance)
+      .where(eq(taskInstance.workflowInstanceId, inst!.id));
+    expect(t?.state).toBe("KILL");
+    await waitFor(
+      "the server-side statement to end",
+      async () => (await running()).length === 0,
+      5_000,
+    );
+  });
 });
 
 /** MySQL/MariaDB from SHOAL_TEST_MYSQL_URL (default: the machine's MariaDB, root without password, database test). */
