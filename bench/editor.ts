@@ -100,17 +100,21 @@ try {
   const [cookieName, cookieValue] = cookie.split("=") as [string, string];
 
   async function createWorkflow(def: Def): Promise<string> {
-    const wf = await api<{ id: string }>("workflow.create", {
+    const name = `${def.name}-${Math.random().toString(36).slice(2, 6)}`;
+    const wf = await api<{ id: string }>("workflow.create", { projectId: project.id, name });
+    await api("workflow.save", {
       projectId: project.id,
-      name: `${def.name}-${Math.random().toString(36).slice(2, 6)}`,
+      workflowId: wf.id,
+      definition: { ...def, name },
     });
-    await api("workflow.save", { projectId: project.id, workflowId: wf.id, definition: def });
     return wf.id;
   }
 
   async function newPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.addCookies([{ name: cookieName, value: cookieValue, url: base }]);
+    // tsx (esbuild keepNames) wraps named functions in __name(); page.evaluate bodies need it defined.
+    await context.addInitScript({ content: "globalThis.__name = (f) => f;" });
     return context.newPage();
   }
 
