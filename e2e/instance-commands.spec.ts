@@ -133,4 +133,5 @@ test("Force success on a failed task lets the instance finish SUCCESS", async ({
   await expect(page.getByTestId("task-node-after")).toHaveAttribute("data-state", "SUCCESS", LONG);
   await expect(page.getByTestId("instance-state")).toHaveText("SUCCESS", LONG);
   await expect(drawer.getByRole("button", { name: "Force success" })).toBeDisabled();
+  await page.screenshot({ path: "apps/web/shots/instance-task-drawer.png" });
 });
