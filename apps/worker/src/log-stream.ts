@@ -154,12 +154,18 @@ export class LogStream {
 
   /** Persists the rest, then marks the stream complete so viewers switch to Postgres invisibly. */
   async finish(): Promise<void> {
-    this.flush();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const last = this.pending;
+    const first = this.pendingFirst;
+    this.pending = [];
     this.persistChunk();
     await this.writes;
     if (this.failed) throw this.failed;
-    await this.redis
-      .multi()
+    // The last lines and the end mark in one round trip, once Postgres has the whole log.
+    const tx = this.redis.multi();
+    if (last.length > 0) tx.xadd(this.key, "*", "n", String(first), "d", last.join("\n"));
+    await tx
       .xadd(this.key, "*", "eof", "1", "n", String(this.lineNo))
       .expire(this.key, STREAM_TTL_SECONDS)
       .exec();

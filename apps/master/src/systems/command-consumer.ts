@@ -125,7 +125,10 @@ export class CommandConsumer {
       return instance!;
     });
     if (!created) return null;
-    await publishChange(this.r, created.id, created.projectId);
+    // A wake-up for live pages: the start does not wait on it.
+    publishChange(this.r, created.id, created.projectId).catch((err: Error) =>
+      this.r.log(`publishing the start of ${created.id}: ${err.message}`),
+    );
     await this.runners.with(created.id, (runner) => runner.start());
     return created.id;
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   ConditionsParamsSchema,
   DependentParamsSchema,
@@ -101,6 +102,8 @@ export class InstanceRunner {
   stopped = false;
   /** Set inside a commit: move the DAG on in that same transaction once its changes are written. */
   private advanceInCommit = false;
+  /** Attempts made in memory during a DAG walk, inserted before the walk's transaction commits. */
+  private unwritten: TaskInstanceRow[] = [];
 
   private constructor(
     private readonly r: MasterResources,
@@ -337,49 +340,51 @@ export class InstanceRunner {
   }
 
   /**
-   * New attempts, each moved from SUBMITTED through `steps` by the task machine in memory and written
-   * as one multi-row INSERT of the state reached; the events record every transition as if applied
-   * one by one (all of it commits together, so nobody sees the steps in between).
+   * New attempts, each moved from SUBMITTED through `steps` by the task machine in memory, kept as
+   * rows of the state reached until {@link writeAttempts} inserts them (multi-row) in the same
+   * transaction; the events record every transition as if applied one by one (all of it commits
+   * together, so nobody sees the steps in between).
    */
-  private async insertAttempts(
-    tx: Tx,
+  private insertAttempts(
     events: NewInstanceEvent[],
     items: Array<{ code: string; steps: TaskStep[] }>,
-  ): Promise<Map<string, TaskInstanceRow>> {
-    const inserted = new Map<string, TaskInstanceRow>();
-    if (items.length === 0) return inserted;
-    const planned = items.map(({ code, steps }) => {
+  ): Map<string, TaskInstanceRow> {
+    const made = new Map<string, TaskInstanceRow>();
+    const now = new Date();
+    for (const { code, steps } of items) {
       const task = this.tasks.get(code)!;
       const attempt = (this.attempts.get(code) ?? 0) + 1;
       const walk = this.walkTask(task, "SUBMITTED", attempt, steps);
       if (!walk.ok) throw new Error(`task "${task.name}": ${walk.reason}`);
       if (walk.effects.some((e) => e.type !== "notify"))
         throw new Error(`task "${task.name}": a new attempt cannot have effects beyond alerts`);
-      return { code, task, attempt, walk };
-    });
-    for (let i = 0; i < planned.length; i += INSERT_CHUNK) {
-      const chunk = planned.slice(i, i + INSERT_CHUNK);
-      const rows = await tx
-        .insert(taskInstance)
-        .values(
-          chunk.map(({ code, task, attempt, walk }) => ({
-            workflowInstanceId: this.instance.id,
-            projectId: this.instance.projectId,
-            generation: this.instance.generation,
-            taskCode: code,
-            taskName: task.name,
-            taskType: task.type,
-            attempt,
-            workerGroup: task.workerGroup,
-            ...walk.patch,
-            state: walk.state,
-          })),
-        )
-        .returning();
-      for (const row of rows) inserted.set(row.taskCode, row);
-    }
-    for (const { code, attempt, walk } of planned) {
-      const row = inserted.get(code)!;
+      const row: TaskInstanceRow = {
+        id: randomUUID(),
+        workflowInstanceId: this.instance.id,
+        projectId: this.instance.projectId,
+        generation: this.instance.generation,
+        taskCode: code,
+        taskName: task.name,
+        taskType: task.type,
+        attempt,
+        state: "SUBMITTED",
+        workerGroup: task.workerGroup,
+        waitReason: null,
+        host: null,
+        pid: null,
+        exitCode: null,
+        error: null,
+        outParams: null,
+        detail: null,
+        submitTime: now,
+        dispatchTime: null,
+        startTime: null,
+        endTime: null,
+        ...walk.patch,
+      };
+      row.state = walk.state;
+      this.unwritten.push(row);
+      made.set(code, row);
       this.attempts.set(code, attempt);
       this.latest.set(code, row);
       const base = { workflowInstanceId: this.instance.id, taskInstanceId: row.id, taskCode: code };
@@ -388,7 +393,21 @@ export class InstanceRunner {
       for (const e of walk.effects)
         if (e.type === "notify") events.push({ ...base, kind: "alert", message: e.event });
     }
-    return inserted;
+    return made;
+  }
+
+  /** Inserts the attempts {@link insertAttempts} made, and takes the rows as Postgres stored them. */
+  private async writeAttempts(tx: Tx): Promise<void> {
+    const rows = this.unwritten;
+    this.unwritten = [];
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const stored = await tx
+        .insert(taskInstance)
+        .values(rows.slice(i, i + INSERT_CHUNK).map(({ submitTime: _, ...row }) => row))
+        .returning();
+      for (const row of stored)
+        if (this.latest.get(row.taskCode)?.id === row.id) this.latest.set(row.taskCode, row);
+    }
   }
 
   /**
@@ -543,13 +562,18 @@ export class InstanceRunner {
     events: NewInstanceEvent[],
     after: AfterCommit[],
   ): Promise<void> {
+    this.unwritten = [];
+    await this.walkInTx(tx, events, after);
+    await this.writeAttempts(tx);
+  }
+
+  private async walkInTx(tx: Tx, events: NewInstanceEvent[], after: AfterCommit[]): Promise<void> {
     // Every round that goes on finished at least one task; the bound only guards against a bug.
     for (let round = 0; round <= this.dag.codes.length + 1; round++) {
       const p = this.plan();
       if (!p) return;
       if (p.kind === "pauseReady") {
-        await this.insertAttempts(
-          tx,
+        this.insertAttempts(
           events,
           p.ready.map((code) => ({ code, steps: [{ event: { type: "paused" } }] })),
         );
@@ -616,8 +640,7 @@ export class InstanceRunner {
     }
     // Walks the DAG without executing: the attempt passes straight to SUCCESS.
     const now = new Date();
-    await this.insertAttempts(
-      tx,
+    this.insertAttempts(
       events,
       walk.map((code) => ({
         code,
@@ -634,8 +657,7 @@ export class InstanceRunner {
         ],
       })),
     );
-    const sent = await this.insertAttempts(
-      tx,
+    const sent = this.insertAttempts(
       events,
       send.map(({ code }) => ({ code, steps: [{ event: { type: "dispatched" } }] })),
     );
