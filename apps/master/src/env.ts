@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   SHOAL_RECONCILE_SECONDS: z.coerce.number().positive().default(10),
   /** How often the live worker groups (the dispatch gate's view) are refreshed, in milliseconds. */
   SHOAL_WORKER_GROUP_CACHE_MS: z.coerce.number().int().min(50).default(1000),
+  /** A graceful stop (SIGTERM) that takes longer than this exits with code 1. */
+  SHOAL_SHUTDOWN_SECONDS: z.coerce.number().positive().default(30),
   /** Port of the Prometheus /metrics endpoint; unset, no endpoint. */
   SHOAL_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });

@@ -109,6 +109,11 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log(`master ${env.masterId} stopping (${signal})`);
+  // Bounded: a step that never ends must not keep a master that was asked to go alive.
+  setTimeout(() => {
+    log(`master ${env.masterId}: graceful stop took over ${env.SHOAL_SHUTDOWN_SECONDS}s; exiting`);
+    process.exit(1);
+  }, env.SHOAL_SHUTDOWN_SECONDS * 1000).unref();
   // Take nothing new, finish the steps in flight, then hand the rest back: an expired registration
   // makes the leader (another master) take over this master's instances at once.
   await leader.stop();
