@@ -206,6 +206,9 @@ try {
   // A string, not a function: tsx would add helpers to a function's source that the page lacks.
   await page.addInitScript(`
     window.__seen = new Map();
+    window.__frames = 0;
+    const tick = () => { window.__frames++; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
     window.__lat = [];
     const scan = () => {
       const now = performance.timeOrigin + performance.now();
@@ -221,6 +224,10 @@ try {
     new MutationObserver(scan).observe(document, { childList: true, subtree: true, characterData: true });
   `);
   await openLog(page, liveInstance);
+  const framesAtStart = await page.evaluate(
+    () => (window as unknown as { __frames: number }).__frames,
+  );
+  const liveStart = Date.now();
 
   const raw = new Redis(redisServer.url);
   const rawLat: number[] = [];
@@ -253,6 +260,11 @@ try {
   })();
 
   const final = await waitFinal(liveInstance, (LIVE_SECONDS + 60) * 1000);
+  const fps =
+    ((await page.evaluate(() => (window as unknown as { __frames: number }).__frames)) -
+      framesAtStart) /
+    ((Date.now() - liveStart) / 1000);
+  const load = os.loadavg()[0]!;
   rawDone = true;
   await rawReader;
   raw.disconnect();
@@ -306,6 +318,9 @@ try {
     `lost: ${printed - Math.min(seenAll, printed)} of ${printed} never shown (drawn live: ${live.seen}, after scrolling through: ${seenAll}); raw reader lost ${printed - rawSeen.size}`,
   );
   console.log(`goals: p50 ≤ 50 ms, p99 ≤ 250 ms, 0 lost`);
+  console.log(
+    `context: the viewer page drew ${fps.toFixed(0)} frames/s; load average ${load.toFixed(1)} on ${os.cpus().length} CPUs`,
+  );
 
   // ---- 2. first screen of a finished 1 000 000-line log ----
   const bigInstance = await runTask(

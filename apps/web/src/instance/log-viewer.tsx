@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { decodeLogLine } from "@shoal/core";
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { cn } from "~/_components/cn";
 import { AnsiText, SHOWN_CHARS, visibleText } from "~/logs/ansi-text";
 import { LogToolbar, type LogOptions } from "~/logs/log-toolbar";
@@ -115,6 +115,8 @@ function AttemptLog(props: AttemptLogProps) {
     if (follow && el && total > 0) el.scrollTop = el.scrollHeight;
   }, [follow, total, version]);
 
+  const expand = useCallback((line: number) => setExpanded((s) => new Set(s).add(line)), []);
+
   const goTo = (line: number) => {
     setFollow(false);
     setFocusLine(line);
@@ -188,7 +190,7 @@ function AttemptLog(props: AttemptLogProps) {
               focused={row.index === focusLine}
               current={row.index === search.current}
               expanded={expanded.has(row.index)}
-              onExpand={() => setExpanded((s) => new Set(s).add(row.index))}
+              onExpand={expand}
               measure={options.wrap ? virtualizer.measureElement : undefined}
             />
           ))}
@@ -236,7 +238,7 @@ interface LogRowProps {
   focused: boolean;
   current: boolean;
   expanded: boolean;
-  onExpand: () => void;
+  onExpand: (line: number) => void;
   measure?: (el: Element | null) => void;
 }
 
@@ -288,7 +290,7 @@ const LogRow = memo(function LogRow(p: LogRowProps) {
           {cut && (
             <button
               type="button"
-              onClick={p.onExpand}
+              onClick={() => p.onExpand(p.index)}
               className="ml-1 rounded bg-slate-700 px-1 text-slate-200 hover:bg-slate-600"
             >
               … ({(text.length - SHOWN_CHARS).toLocaleString()} more chars)
