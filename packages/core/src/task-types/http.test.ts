@@ -107,5 +107,14 @@ describe("sql params", () => {
       "sql",
       "preStatements.0",
     ]);
+    const nonQuery = SqlParamsSchema.safeParse({
+      datasource: "wh",
+      sql: "delete from t",
+      sqlType: "non_query",
+      outParams: [{ name: "n" }],
+    });
+    expect(nonQuery.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([
+      'outParams: OUT params come from query results: set sqlType to "query" or remove them',
+    ]);
   });
 });

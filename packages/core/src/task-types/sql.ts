@@ -24,40 +24,50 @@ export const SqlOutParamSchema = z.object({
 });
 export type SqlOutParam = z.infer<typeof SqlOutParamSchema>;
 
-export const SqlParamsSchema = z.object({
-  /** A data source of the task's project, by name (or id). */
-  datasource: z
-    .string()
-    .trim()
-    .min(1, "datasource is required")
-    .max(200)
-    .describe("Name of one of the project's data sources"),
-  sqlType: z
-    .enum(SQL_TYPES)
-    .default("query")
-    .describe("query returns rows (and OUT params); non_query reports affected rows"),
-  /** One statement; ${params} are substituted into it before it runs. */
-  sql: z.string().trim().min(1, "sql is required").max(1_000_000),
-  preStatements: z
-    .array(Statement)
-    .max(50)
-    .default([])
-    .describe('Statements run first on the same connection, e.g. ["SET search_path TO app"]'),
-  postStatements: z
-    .array(Statement)
-    .max(50)
-    .default([])
-    .describe("Statements run after the main one on the same connection"),
-  outParams: z
-    .array(SqlOutParamSchema)
-    .max(50)
-    .default([])
-    .describe(
-      'OUT params from the result, e.g. [{"name":"total","column":"n"}, {"name":"ids","column":"id","list":true}]',
-    ),
-  /** How many result rows to print in the task log. */
-  logRows: z.number().int().min(0).max(1000).default(10),
-});
+export const SqlParamsSchema = z
+  .object({
+    /** A data source of the task's project, by name (or id). */
+    datasource: z
+      .string()
+      .trim()
+      .min(1, "datasource is required")
+      .max(200)
+      .describe("Name of one of the project's data sources"),
+    sqlType: z
+      .enum(SQL_TYPES)
+      .default("query")
+      .describe("query returns rows (and OUT params); non_query reports affected rows"),
+    /** One statement; ${params} are substituted into it before it runs. */
+    sql: z.string().trim().min(1, "sql is required").max(1_000_000),
+    preStatements: z
+      .array(Statement)
+      .max(50)
+      .default([])
+      .describe('Statements run first on the same connection, e.g. ["SET search_path TO app"]'),
+    postStatements: z
+      .array(Statement)
+      .max(50)
+      .default([])
+      .describe("Statements run after the main one on the same connection"),
+    outParams: z
+      .array(SqlOutParamSchema)
+      .max(50)
+      .default([])
+      .describe(
+        'OUT params from the result, e.g. [{"name":"total","column":"n"}, {"name":"ids","column":"id","list":true}]',
+      ),
+    /** How many result rows to print in the task log. */
+    logRows: z.number().int().min(0).max(1000).default(10),
+  })
+  .superRefine((p, ctx) => {
+    if (p.sqlType === "non_query" && p.outParams.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["outParams"],
+        message: 'OUT params come from query results: set sqlType to "query" or remove them',
+      });
+    }
+  });
 export type SqlParams = z.infer<typeof SqlParamsSchema>;
 
 export const sqlTaskType: TaskTypeDefinition<typeof SqlParamsSchema> = {
