@@ -1,5 +1,5 @@
 /**
- * `npm test`: lint → typecheck → unit → (own Postgres + Redis) int → web build → e2e, stopping at the
+ * `npm test`: lint → typecheck → unit → (own Postgres + Redis + MariaDB) int → web build → e2e, stopping at the
  * first failure, always stopping what it started, and ending with one summary line.
  *   node scripts/test.mjs [--only lint|typecheck|unit|int|e2e] [-- extra args for vitest/playwright]
  */
@@ -8,9 +8,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { getFreePort } from "./lib/free-port.ts";
+import { startMariadb, type MariadbServer } from "./lib/mariadb.ts";
 import { startEmbeddedPostgres, redactUrl, type PostgresServer } from "./lib/postgres.ts";
 import { ROOT } from "./lib/processes.ts";
-import { REDIS_MISSING_MESSAGE, hasRedisServer, startRedis, type RedisServer } from "./lib/redis.ts";
+import {
+  REDIS_MISSING_MESSAGE,
+  hasRedisServer,
+  startRedis,
+  type RedisServer,
+} from "./lib/redis.ts";
 
 const STAGES = ["lint", "typecheck", "unit", "int", "e2e"] as const;
 type Stage = (typeof STAGES)[number];
@@ -24,7 +30,9 @@ for (let i = 0; i < ownArgs.length; i++) {
   const a = ownArgs[i]!;
   const value = a === "--only" ? ownArgs[++i] : a.startsWith("--only=") ? a.slice(7) : undefined;
   if (value === undefined) {
-    console.error(`unknown argument "${a}"; usage: npm test [-- --only ${STAGES.join("|")}] [-- extra args]`);
+    console.error(
+      `unknown argument "${a}"; usage: npm test [-- --only ${STAGES.join("|")}] [-- extra args]`,
+    );
     process.exit(2);
   }
   if (!(STAGES as readonly string[]).includes(value)) {
@@ -40,12 +48,17 @@ const results = new Map<Stage, string>();
 let current: ChildProcess | undefined;
 let pg: PostgresServer | undefined;
 let redis: RedisServer | undefined;
+let mariadb: MariadbServer | undefined;
 let interrupted = false;
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   console.log(`\n> ${command} ${args.join(" ")}`);
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      stdio: "inherit",
+      env: { ...process.env, ...env },
+    });
     current = child;
     child.on("error", (e) => {
       console.error(`${command}: ${e.message}`);
@@ -69,7 +82,11 @@ interface Counts {
 function vitestCounts(file: string): Counts | undefined {
   if (!existsSync(file)) return undefined;
   const r = JSON.parse(readFileSync(file, "utf8")) as {
-    numTotalTests: number; numPassedTests: number; numFailedTests: number; numPendingTests?: number; numTodoTests?: number;
+    numTotalTests: number;
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests?: number;
+    numTodoTests?: number;
   };
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   const unfinished = Math.max(0, r.numTotalTests - r.numPassedTests - r.numFailedTests - skipped);
@@ -82,7 +99,11 @@ function playwrightCounts(file: string): Counts | undefined {
     stats?: { expected: number; unexpected: number; flaky: number; skipped: number };
   };
   if (!r.stats) return undefined;
-  return { passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected, skipped: r.stats.skipped };
+  return {
+    passed: r.stats.expected + r.stats.flaky,
+    failed: r.stats.unexpected,
+    skipped: r.stats.skipped,
+  };
 }
 
 function fmt(c: Counts | undefined, code: number): string {
@@ -99,7 +120,17 @@ async function vitest(project: "unit" | "int", env: NodeJS.ProcessEnv = {}): Pro
   const out = path.join(tmp, `${project}.json`);
   const code = await run(
     "npx",
-    ["vitest", "run", "--project", project, "--passWithNoTests", "--reporter=default", "--reporter=json", `--outputFile=${out}`, ...passThrough],
+    [
+      "vitest",
+      "run",
+      "--project",
+      project,
+      "--passWithNoTests",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile=${out}`,
+      ...passThrough,
+    ],
     env,
   );
   results.set(project, interrupted ? "interrupted" : fmt(vitestCounts(out), code));
@@ -126,19 +157,39 @@ async function services(): Promise<NodeJS.ProcessEnv> {
     redis = await startRedis({ dir: path.join(tmp, "redis"), port, persist: false });
     redisUrl = redis.url;
   }
+  let mysqlUrl = process.env.SHOAL_TEST_MYSQL_URL;
+  if (mysqlUrl) {
+    console.log(`MySQL for tests: ${redactUrl(mysqlUrl)} (SHOAL_TEST_MYSQL_URL)`);
+  } else if (selected("int")) {
+    const port = await getFreePort();
+    console.log(`Starting a throwaway MariaDB on port ${port}…`);
+    mariadb = await startMariadb({ dir: path.join(tmp, "mariadb"), port });
+    mysqlUrl = mariadb.url;
+  }
   // DATABASE_URL is deliberately not passed on: tests create their own databases on this server.
-  return { SHOAL_TEST_DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, DATABASE_URL: undefined };
+  return {
+    SHOAL_TEST_DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    SHOAL_TEST_MYSQL_URL: mysqlUrl,
+    DATABASE_URL: undefined,
+  };
 }
 
 async function cleanup(): Promise<void> {
   const report = (e: unknown) => console.error(String(e));
-  await Promise.all([redis?.stop().catch(report), pg?.stop().catch(report)]);
+  await Promise.all([
+    redis?.stop().catch(report),
+    pg?.stop().catch(report),
+    mariadb?.stop().catch(report),
+  ]);
   rmSync(tmp, { recursive: true, force: true });
 }
 
 function summary(): string {
   const names: Stage[] = only ? [only] : [...STAGES];
-  return names.map((s) => `${s}: ${results.get(s) ?? (interrupted ? "interrupted" : "not run")}`).join("; ");
+  return names
+    .map((s) => `${s}: ${results.get(s) ?? (interrupted ? "interrupted" : "not run")}`)
+    .join("; ");
 }
 
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
@@ -190,8 +241,21 @@ async function main(): Promise<number> {
     const out = path.join(tmp, "e2e.json");
     const code = await run(
       "npx",
-      ["playwright", "test", "-c", "e2e/playwright.config.ts", "--reporter=list,json", "--pass-with-no-tests", ...passThrough],
-      { ...env, ...tools, PLAYWRIGHT_JSON_OUTPUT_NAME: out, SHOAL_E2E_WEB_PORT: String(await getFreePort()) },
+      [
+        "playwright",
+        "test",
+        "-c",
+        "e2e/playwright.config.ts",
+        "--reporter=list,json",
+        "--pass-with-no-tests",
+        ...passThrough,
+      ],
+      {
+        ...env,
+        ...tools,
+        PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+        SHOAL_E2E_WEB_PORT: String(await getFreePort()),
+      },
     );
     results.set("e2e", interrupted ? "interrupted" : fmt(playwrightCounts(out), code));
     if (code !== 0) return code;

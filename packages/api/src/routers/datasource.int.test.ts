@@ -132,13 +132,17 @@ describe("datasource", () => {
     expect(refused).toEqual({ ok: false, error: expect.stringMatching(/ECONNREFUSED/) as unknown });
     const noRole = await api.datasource.test({ projectId, ...pg, username: "shoal_nobody" });
     expect(noRole).toEqual({ ok: false, error: 'role "shoal_nobody" does not exist' });
+    const mysqlUrl = new URL(
+      process.env.SHOAL_TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test",
+    );
     const mysql = await api.datasource.test({
       projectId,
       type: "mysql",
-      host: "127.0.0.1",
-      port: 3306,
-      database: "test",
-      username: "root",
+      host: mysqlUrl.hostname,
+      port: Number(mysqlUrl.port || 3306),
+      database: mysqlUrl.pathname.slice(1) || "test",
+      username: decodeURIComponent(mysqlUrl.username) || "root",
+      password: decodeURIComponent(mysqlUrl.password) || undefined,
     });
     expect(mysql).toMatchObject({
       ok: true,
