@@ -157,10 +157,15 @@ export function layeredLayout(
       y[v] = Math.max(at, prev + step);
       prev = y[v]!;
     });
-    // Pull the rank back up by its mean push-down so long ranks don't drift ever lower.
-    const shifts = layer.map((v, i) => (Number.isNaN(want[i]!) ? 0 : y[v]! - want[i]!));
-    const mean = shifts.length ? shifts.reduce((a, b) => a + b, 0) / shifts.length : 0;
-    if (r > 0) for (const v of layer) y[v] = y[v]! - mean / 2;
+    // Centre the rank on where its tasks wanted to be, so pushed-down ranks don't drift ever lower.
+    let shift = 0;
+    let count = 0;
+    layer.forEach((v, i) => {
+      if (Number.isNaN(want[i]!)) return;
+      shift += y[v]! - want[i]!;
+      count++;
+    });
+    if (r > 0 && count) for (const v of layer) y[v] = y[v]! - shift / count;
   });
   let minY = Infinity;
   for (let i = 0; i < n; i++) minY = Math.min(minY, y[i]!);
