@@ -57,6 +57,7 @@ test("draw three shell tasks, run them and watch them succeed live", async ({ pa
   await page.getByRole("tab", { name: "Tasks" }).click();
   await expect(page.getByTestId("task-row-b")).toHaveAttribute("data-state", "SUCCESS");
 
+  await page.getByRole("tab", { name: "Graph" }).click();
   await page.getByTestId("task-node-b").click();
   const log = page.getByTestId("log-viewer");
   await expect(log).toBeVisible();
