@@ -29,7 +29,11 @@ export interface StatementResult {
 
 /** One connection to a user's database; statements run in order on the same session. */
 export interface DatasourceSession {
-  run(statement: string): Promise<StatementResult>;
+  /**
+   * Runs one statement. With `values`, it is sent as a prepared statement whose placeholders
+   * (PostgreSQL `$1`, MySQL `?`) take them as data, never parsed as SQL.
+   */
+  run(statement: string, values?: readonly string[]): Promise<StatementResult>;
   /** Server version string, e.g. `PostgreSQL 16.4` or `10.11.6-MariaDB`. */
   serverVersion(): Promise<string>;
   close(): Promise<void>;
@@ -99,8 +103,9 @@ async function openPostgres(
     throw err;
   });
   return {
-    async run(statement) {
-      const q = conn.unsafe(statement);
+    async run(statement, values) {
+      // Values go as untyped parameters, so the server infers each one's type from where it stands.
+      const q = values?.length ? conn.unsafe(statement, [...values]) : conn.unsafe(statement);
       current = q;
       const res = await guard(q.then((r) => r));
       current = undefined;
@@ -167,8 +172,11 @@ async function openMysql(cfg: DatasourceConfig, signal?: AbortSignal): Promise<D
   open.conn = c;
   if (aborted) c.destroy();
   return {
-    async run(statement) {
-      const [result, fields] = await guard(c.query(statement));
+    async run(statement, values) {
+      // execute() prepares on the server, which tells a `?` placeholder from one inside a literal.
+      const [result, fields] = await guard(
+        values?.length ? c.execute(statement, [...values]) : c.query(statement),
+      );
       if (Array.isArray(result)) {
         const columns = (fields ?? []).map((f) => f.name);
         return {

@@ -13,7 +13,12 @@ const base = {
 
 /** What a worker reports about an attempt, sent to the owning master's queue. */
 export const TaskEventSchema = z.discriminatedUnion("type", [
-  z.object({ ...base, type: z.literal("started"), host: z.string(), pid: z.number().int().nullable() }),
+  z.object({
+    ...base,
+    type: z.literal("started"),
+    host: z.string(),
+    pid: z.number().int().nullable(),
+  }),
   z.object({
     ...base,
     type: z.literal("finished"),
@@ -24,7 +29,9 @@ export const TaskEventSchema = z.discriminatedUnion("type", [
     /** What the task reports beyond OUT params (e.g. an HTTP status), stored as the attempt's detail. */
     detail: z.record(z.string(), z.unknown()).optional(),
     /** Set when no started event was sent (the task ended first): the start, reported with the end. */
-    started: z.object({ host: z.string(), pid: z.number().int().nullable(), at: z.number().int() }).optional(),
+    started: z
+      .object({ host: z.string(), pid: z.number().int().nullable(), at: z.number().int() })
+      .optional(),
   }),
 ]);
 export type TaskEventMessage = z.infer<typeof TaskEventSchema>;
@@ -44,11 +51,24 @@ export const MasterJobSchema = z.discriminatedUnion("kind", [
   /** A sub-workflow's child instance reached a final state; sent to the owner of the parent instance. */
   z.object({ kind: z.literal("childFinished"), instanceId: z.uuid(), childInstanceId: z.uuid() }),
   /** Failover: the worker running this attempt is gone; the owner starts a new attempt. */
-  z.object({ kind: z.literal("workerLost"), instanceId: z.uuid(), taskInstanceId: z.uuid(), workerId: z.string() }),
+  z.object({
+    kind: z.literal("workerLost"),
+    instanceId: z.uuid(),
+    taskInstanceId: z.uuid(),
+    workerId: z.string(),
+  }),
   /** The reconciler found work of this instance missing from Redis; the owner re-derives it from Postgres. */
   z.object({ kind: z.literal("reconcile"), instanceId: z.uuid() }),
 ]);
 export type MasterJob = z.infer<typeof MasterJobSchema>;
+
+/** A sql statement split around the values bound into it (see bindSql in @shoal/core). */
+const BoundSqlSchema = z.object({ text: z.array(z.string()), values: z.array(z.string()) });
+const SqlBindsSchema = z.object({
+  sql: BoundSqlSchema,
+  preStatements: z.array(BoundSqlSchema),
+  postStatements: z.array(BoundSqlSchema),
+});
 
 /** A task attempt to run, on its worker group's queue. */
 export const TaskJobSchema = z.object({
@@ -61,9 +81,11 @@ export const TaskJobSchema = z.object({
   taskName: z.string(),
   taskType: z.string(),
   attempt: z.number().int(),
-  /** Params after substitution of ${...} and $[...] expressions. */
+  /** Params after substitution of ${...} and $[...] expressions (a sql task's statements: see sqlBinds). */
   params: z.record(z.string(), z.unknown()),
   env: z.record(z.string(), z.string()),
+  /** sql tasks: the statements with their `${...}`/`$[...]` values to bind (params keep them unresolved). */
+  sqlBinds: SqlBindsSchema.optional(),
   timeoutSeconds: z.number().int().nullable(),
   dryRun: z.boolean().default(false),
 });

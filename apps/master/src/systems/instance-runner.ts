@@ -18,8 +18,10 @@ import {
   isTaskSuccess,
   isWorkflowActive,
   mergeParams,
+  resolveJobParams,
   resolveTaskParams,
   systemParams,
+  type SqlBinds,
   readiness,
   transitionTask,
   transitionWorkflow,
@@ -78,7 +80,12 @@ interface TaskStep {
   event: TaskEvent;
   patch?: Partial<TaskInstanceRow>;
 }
-type ResolvedParams = { params: Record<string, unknown>; vars: Record<string, string> };
+type ResolvedParams = {
+  params: Record<string, unknown>;
+  vars: Record<string, string>;
+  /** sql tasks: statements with values to bind, not spliced into the SQL text. */
+  sqlBinds?: SqlBinds;
+};
 /** Rows per multi-row INSERT (Postgres allows 65535 bind parameters per statement). */
 const INSERT_CHUNK = 500;
 interface Dispatched {
@@ -814,9 +821,7 @@ export class InstanceRunner {
    */
   private resolveParams(
     task: TaskDefinition,
-  ):
-    | { ok: true; value: { params: Record<string, unknown>; vars: Record<string, string> } }
-    | { ok: false; error: string } {
+  ): { ok: true; value: ResolvedParams } | { ok: false; error: string } {
     const baseTime = this.instance.scheduleTime ?? this.instance.startTime ?? new Date();
     const system = systemParams(baseTime, this.r.timeZone);
     if (!system.ok) return { ok: false, error: `task "${task.name}": ${system.error.message}` };
@@ -835,24 +840,17 @@ export class InstanceRunner {
       local: task.localParams,
       startup: this.instance.options.paramOverrides ?? {},
     });
-    const params = resolveTaskParams(task.params, {
-      params: vars,
-      baseTime,
-      timeZone: this.r.timeZone,
-    });
+    const context = { params: vars, baseTime, timeZone: this.r.timeZone };
+    const params = resolveJobParams(task.type, task.params, context);
     if (!params.ok) {
       const e = params.error;
       const where = "field" in e && e.field ? ` (${e.field})` : "";
       return { ok: false, error: `task "${task.name}"${where}: ${e.message}` };
     }
-    return { ok: true, value: { params: params.value, vars } };
+    return { ok: true, value: { ...params.value, vars } };
   }
 
-  private taskJob(
-    row: TaskInstanceRow,
-    task: TaskDefinition,
-    resolved: { params: Record<string, unknown>; vars: Record<string, string> },
-  ): TaskJob {
+  private taskJob(row: TaskInstanceRow, task: TaskDefinition, resolved: ResolvedParams): TaskJob {
     const env: Record<string, string> = {};
     // Params also reach the process as environment variables, where the name allows it.
     for (const [name, value] of Object.entries(resolved.vars))
@@ -868,6 +866,7 @@ export class InstanceRunner {
       taskType: task.type,
       attempt: row.attempt,
       params: resolved.params,
+      sqlBinds: resolved.sqlBinds,
       env: {
         ...env,
         SHOAL_TASK_KEY: taskKeyOf(this.instance.id, row),

@@ -1,4 +1,4 @@
-import { SqlParamsSchema, type SqlParams } from "@shoal/core";
+import { SqlParamsSchema, toPlaceholders, type BoundSql, type SqlParams } from "@shoal/core";
 import { findDatasource } from "@shoal/db";
 import {
   DatasourceAbortedError,
@@ -35,6 +35,14 @@ export async function runSql(ctx: ExecContext): Promise<ExecResult> {
     return fail(`params.${i.path.join(".")}: ${i.message}`);
   }
   const p = parsed.data;
+  // The master sends the statements' ${...} values separately, to be bound, never spliced in.
+  const binds = ctx.job.sqlBinds;
+  if (
+    !binds ||
+    binds.preStatements.length !== p.preStatements.length ||
+    binds.postStatements.length !== p.postStatements.length
+  )
+    return fail("the job carries no bound statements matching its params (is the master older?)");
   let session: DatasourceSession | undefined;
   let step = "connecting";
   try {
@@ -45,12 +53,14 @@ export async function runSql(ctx: ExecContext): Promise<ExecResult> {
     step = `connecting to data source "${name}" (${target})`;
     session = await openDatasource(config, ctx.signal);
 
-    for (const [i, stmt] of p.preStatements.entries()) {
+    const run = (stmt: BoundSql, label: string) =>
+      runStatement(ctx, session!, stmt, config.type, label);
+    for (const [i, stmt] of binds.preStatements.entries()) {
       step = `pre statement ${i + 1}`;
-      logResult(ctx, await run(ctx, session, stmt, step), 0);
+      logResult(ctx, await run(stmt, step), 0);
     }
     step = "the statement";
-    const main = await run(ctx, session, p.sql, "statement");
+    const main = await run(binds.sql, "statement");
     logResult(ctx, main, p.logRows);
     detail.rows = main.hasResultSet ? main.rows.length : null;
     detail.affectedRows = main.affectedRows;
@@ -58,9 +68,9 @@ export async function runSql(ctx: ExecContext): Promise<ExecResult> {
       ctx.log("[sql] note: the statement returned no result set (sqlType is query)");
     const outParams = p.sqlType === "query" ? outParamsFrom(main, p.outParams) : {};
     for (const [k, v] of Object.entries(outParams)) ctx.log(`[sql] OUT ${k} = ${truncate(v, 200)}`);
-    for (const [i, stmt] of p.postStatements.entries()) {
+    for (const [i, stmt] of binds.postStatements.entries()) {
       step = `post statement ${i + 1}`;
-      logResult(ctx, await run(ctx, session, stmt, step), 0);
+      logResult(ctx, await run(stmt, step), 0);
     }
     return { outcome: "SUCCESS", exitCode: null, error: null, outParams, detail };
   } catch (err) {
@@ -73,16 +83,23 @@ export async function runSql(ctx: ExecContext): Promise<ExecResult> {
   }
 }
 
-async function run(
+/** Logs the statement with its placeholders and bound values, then runs it. */
+async function runStatement(
   ctx: ExecContext,
   session: DatasourceSession,
-  stmt: string,
+  bound: BoundSql,
+  dialect: DatasourceConfig["type"],
   label: string,
 ): Promise<StatementResult> {
+  const { text, values } = toPlaceholders(bound, dialect);
   ctx.log(`[sql] ${label}:`);
-  for (const line of stmt.split("\n")) ctx.log(`  ${line}`);
+  for (const line of text.trim().split("\n")) ctx.log(`  ${line}`);
+  for (const [i, v] of values.entries())
+    ctx.log(
+      `[sql] bind ${dialect === "mysql" ? `?${i + 1}` : `$${i + 1}`} = ${JSON.stringify(truncate(v, 200))}`,
+    );
   const started = performance.now();
-  const res = await session.run(stmt);
+  const res = await session.run(text.trim(), values);
   const ms = Math.round(performance.now() - started);
   ctx.log(
     res.hasResultSet

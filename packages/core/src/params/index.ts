@@ -1,2 +1,3 @@
 export * from "./time-expressions";
 export * from "./resolve";
+export * from "./sql-binding";

@@ -124,6 +124,34 @@ export function resolveTaskParams<T>(taskParams: T, context: ResolveContext & { 
   }
 }
 
+/** Resolves single values for callers that place them themselves (e.g. binding into SQL). */
+export interface ValueResolver {
+  /** The value of `${name}`, its own `${...}` and `$[...]` resolved. */
+  param(name: string): string;
+  /** The value of the time expression `$[expression]`. */
+  time(expression: string): string;
+}
+
+/**
+ * Runs `use` with a {@link ValueResolver} against `context`; the first failure of any of its calls
+ * ends it and comes back as the {@link ParamError}.
+ */
+export function withValueResolver<T>(
+  context: ResolveContext,
+  use: (resolver: ValueResolver) => T,
+): Result<T, ParamError> {
+  const resolver = new Resolver(context);
+  try {
+    return {
+      ok: true,
+      value: use({ param: (name) => resolver.param(name), time: (e) => resolver.time(e) }),
+    };
+  } catch (e) {
+    if (e instanceof ParamFailure) return { ok: false, error: e.error };
+    throw e;
+  }
+}
+
 /**
  * Merges parameter sources with DolphinScheduler's precedence, highest first:
  * `startup` (given when starting the instance) > `local` (the task's own) > `upstreamOut` (OUT
@@ -216,7 +244,7 @@ class Resolver {
     return out;
   }
 
-  private param(name: string): string {
+  param(name: string): string {
     const done = this.resolved.get(name);
     if (done !== undefined) return done;
     if (this.stack.includes(name)) {
@@ -252,7 +280,7 @@ class Resolver {
     return value;
   }
 
-  private time(expression: string): string {
+  time(expression: string): string {
     const r = evaluateTimeExpression(expression, this.ctx.baseTime, this.ctx.timeZone);
     if (r.ok) return r.value;
     const inside = this.stack.at(-1);
