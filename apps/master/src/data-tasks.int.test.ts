@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { validateWorkflow, type WorkflowDefinitionInput } from "@shoal/core";
-import { datasource, taskInstance, taskLog, workflowInstance } from "@shoal/db";
+import { datasource, taskInstance, taskLog, workflowInstance, type RunOptions } from "@shoal/db";
 import {
   encryptSecret,
   generateSecretKey,
@@ -386,6 +386,7 @@ async function runSql(
   params: Record<string, unknown>,
   expected: "SUCCESS" | "FAILURE",
   extra: WorkflowDefinitionInput["tasks"] = [],
+  options: RunOptions = {},
 ) {
   const definition = wf({
     name: "sql",
@@ -397,7 +398,7 @@ async function runSql(
   });
   const ids = await seedWorkflow(res.r.db, definition);
   await addDatasource(ids.projectId, "ds", cfg);
-  const commandId = await insertStartCommand(res.r.db, ids);
+  const commandId = await insertStartCommand(res.r.db, ids, options);
   await res.r.queues.enqueueCommand({ commandId });
   const instanceId = await waitFor("the instance", async () => {
     const [row] = await res.r.db
@@ -514,6 +515,42 @@ function sqlSuite(engine: string, config: () => DatasourceConfig, table: string)
     } finally {
       await s.close();
     }
+  });
+
+  it(`${engine}: \${param} is bound as data, so an injection attempt in a run-time override stays a string; !{param} is text`, async () => {
+    const evil = `x'; drop table ${table}; --`;
+    const r = await runSql(
+      config(),
+      {
+        preStatements: [`select count(*) from !{tbl} where name = \${evil}`],
+        sql: `select count(*) as n, \${evil} as v, '\${evil}' as q from !{tbl} where name <> \${evil}`,
+        outParams: [{ name: "n" }, { name: "v" }, { name: "q" }],
+      },
+      "SUCCESS",
+      [],
+      { paramOverrides: { evil, tbl: table } },
+    );
+    expect(r.outParams).toEqual({ n: "3", v: evil, q: evil });
+    expect(r.log).toContain(
+      `[sql] bind ${engine === "mysql" ? "?1" : "$1"} = ${JSON.stringify(evil)}`,
+    );
+    const s = await openDatasource(config());
+    try {
+      const rows = await s.run(`select count(*) as n from ${table}`);
+      expect(Number(rows.rows[0]!.n)).toBe(3); // the table survived
+    } finally {
+      await s.close();
+    }
+  });
+
+  it(`${engine}: an unknown \${param} in a statement fails the task before it runs, naming task, field and param`, async () => {
+    const r = await runSql(
+      config(),
+      { sql: "select 1", postStatements: ["select \${nope}"] },
+      "FAILURE",
+    );
+    expect(r.error).toBe('task "the-query" (params.postStatements[0]): Unknown parameter ${nope}');
+    expect(r.log).not.toContain("[sql]");
   });
 
   it(`${engine}: a SQL syntax error fails the task with the driver's message and the task name`, async () => {
