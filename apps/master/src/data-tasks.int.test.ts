@@ -546,7 +546,7 @@ function sqlSuite(engine: string, config: () => DatasourceConfig, table: string)
   it(`${engine}: an unknown \${param} in a statement fails the task before it runs, naming task, field and param`, async () => {
     const r = await runSql(
       config(),
-      { sql: "select 1", postStatements: ["select \${nope}"] },
+      { sql: "select 1", postStatements: ["select ${nope}"] },
       "FAILURE",
     );
     expect(r.error).toBe('task "the-query" (params.postStatements[0]): Unknown parameter ${nope}');
