@@ -37,13 +37,25 @@ export const SqlParamsSchema = z
       .enum(SQL_TYPES)
       .default("query")
       .describe("query returns rows (and OUT params); non_query reports affected rows"),
-    /** One statement; ${params} are substituted into it before it runs. */
-    sql: z.string().trim().min(1, "sql is required").max(1_000_000),
+    /**
+     * One statement. `${name}` and `$[time]` are bound as query parameters (`$1`/`?`), so a value
+     * is always data; `!{name}` is replaced as text, for identifiers — the user vouches for it.
+     */
+    sql: z
+      .string()
+      .trim()
+      .min(1, "sql is required")
+      .max(1_000_000)
+      .describe(
+        "One statement. ${name} and $[yyyyMMdd] are bound as values, never parsed as SQL: write where dt = ${dt} (quotes around it are dropped). !{name} is pasted as text, e.g. a table name: only use it with values you trust",
+      ),
     preStatements: z
       .array(Statement)
       .max(50)
       .default([])
-      .describe('Statements run first on the same connection, e.g. ["SET search_path TO app"]'),
+      .describe(
+        'Statements run first on the same connection, e.g. ["SET search_path TO app"]; params work as in sql',
+      ),
     postStatements: z
       .array(Statement)
       .max(50)
@@ -75,7 +87,7 @@ export const sqlTaskType: TaskTypeDefinition<typeof SqlParamsSchema> = {
   label: "SQL",
   category: "data",
   description:
-    "Runs SQL on one of the project's PostgreSQL or MySQL data sources; query results can set OUT params.",
+    "Runs SQL on one of the project's PostgreSQL or MySQL data sources, ${params} bound as values (!{param} for text such as a table name); query results can set OUT params.",
   runtime: "worker",
   paramsSchema: SqlParamsSchema,
   defaults: {
