@@ -138,6 +138,18 @@ out.write("last line without newline ✓".encode())
     expect(await redis.ttl(key)).toBeGreaterThan(0);
   });
 
+  it("keeps a message of several lines as several numbered lines", async () => {
+    const id = await newAttempt();
+    const key = `${prefix}:log:${id}`;
+    const logs = new LogStream(redis, tdb.db, key, id);
+    logs.line('HTTP 200\n{\n  "ok": true\n}');
+    logs.line("done", { end: "none" });
+    await logs.finish();
+    const { raw, lines } = await persistedRaw(id);
+    expect(lines).toHaveLength(5);
+    expect(raw).toBe('HTTP 200\n{\n  "ok": true\n}\ndone');
+  });
+
   it("persists a big log in chunks as it grows and never holds a newline-less flood in memory", async () => {
     const id = await newAttempt();
     await logProcess(

@@ -78,6 +78,13 @@ export class LogStream {
 
   /** A line the task wrote (without its `\n`; `end` says what followed it). */
   line(text: string, opts: { stderr?: boolean; end?: LineEnd } = {}): void {
+    // Executors that log a whole message (an HTTP body, an SQL result) may pass several lines.
+    const nl = text.indexOf("\n");
+    if (nl >= 0) {
+      this.line(text.slice(0, nl), { stderr: opts.stderr });
+      this.line(text.slice(nl + 1), opts);
+      return;
+    }
     const end = opts.end ?? "newline";
     for (let i = 0; ;) {
       const cut = i + safeCut(text.slice(i), MAX_LOG_LINE);
