@@ -8,6 +8,7 @@ import {
   loadDefinition,
   recordEvents,
   type CommandRow,
+  type DbOrTx,
 } from "@shoal/db";
 import { CommandJobSchema, QUEUES } from "@shoal/protocol";
 import { Worker, type Job } from "@shoal/protocol/bullmq";
@@ -118,7 +119,7 @@ export class CommandConsumer {
           workflowInstanceId: instance!.id,
           kind: "command",
           message: cmd.type,
-          actor: await this.actor(cmd),
+          actor: await this.actor(cmd, tx),
         },
         { workflowInstanceId: instance!.id, kind: "workflowState", toState: "SUBMITTED" },
       ]);
@@ -133,9 +134,10 @@ export class CommandConsumer {
     return created.id;
   }
 
-  private async actor(cmd: CommandRow): Promise<string | null> {
+  /** Who issued a command; inside a transaction pass it (a second pool connection could deadlock). */
+  private async actor(cmd: CommandRow, db: DbOrTx = this.r.db): Promise<string | null> {
     if (!cmd.createdBy) return null;
-    const [u] = await this.r.db
+    const [u] = await db
       .select({ username: appUser.username })
       .from(appUser)
       .where(eq(appUser.id, cmd.createdBy));
