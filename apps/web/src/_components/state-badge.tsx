@@ -62,6 +62,12 @@ export function StateIcon({ icon, className }: { icon: IconName; className?: str
           <path d="M3 4h10M3 8h10M3 12h6" />
         </svg>
       );
+    case "skip":
+      return (
+        <svg {...common}>
+          <path d="M3 4l5 4-5 4M9 4v8" />
+        </svg>
+      );
     case "dot":
       return (
         <svg {...common}>

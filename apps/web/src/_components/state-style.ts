@@ -2,7 +2,7 @@ import type { TaskInstanceState, WorkflowInstanceState } from "@shoal/core";
 
 export type AnyState = TaskInstanceState | WorkflowInstanceState;
 export type StateIcon =
-  "check" | "cross" | "spinner" | "clock" | "pause" | "stop" | "arrows" | "queue" | "dot";
+  "check" | "cross" | "spinner" | "clock" | "pause" | "stop" | "arrows" | "queue" | "dot" | "skip";
 
 export interface StateStyle {
   label: string;
@@ -125,6 +125,19 @@ export const NOT_STARTED_STYLE: StateStyle = {
   node: "border-slate-300 bg-white",
   solid: "bg-slate-200",
   hint: "not started yet",
+};
+
+/**
+ * A task on a branch a switch/conditions task did not take: it has no attempt (UI shows it as the
+ * pseudo-state SKIPPED). Muted and dashed, with its own icon and label.
+ */
+export const SKIPPED_STYLE: StateStyle = {
+  label: "Skipped",
+  icon: "skip",
+  badge: "border border-dashed border-slate-400 bg-slate-50 text-slate-500 ring-transparent",
+  node: "border-slate-300 border-dashed bg-slate-100 opacity-75",
+  solid: "bg-slate-100",
+  hint: "skipped: on a branch not taken",
 };
 
 export function stateStyle(state: string | null | undefined): StateStyle {

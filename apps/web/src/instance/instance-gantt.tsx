@@ -5,6 +5,8 @@ import { useMemo } from "react";
 import { cn } from "~/_components/cn";
 import { formatDuration, formatTime } from "~/_components/format";
 import { stateStyle } from "~/_components/state-style";
+import { SkippedBadge } from "./skipped-badge";
+import { skipReason, type Skipped } from "./skipped";
 
 interface Attempt {
   id: string;
@@ -41,6 +43,7 @@ export function InstanceGantt({
   edges,
   attempts,
   generation,
+  skipped,
   now,
   selectedCode,
   onSelect,
@@ -49,6 +52,8 @@ export function InstanceGantt({
   edges: readonly Edge[];
   attempts: readonly Attempt[];
   generation: number;
+  /** Tasks on branches not taken: no bar, a "skipped" label instead. */
+  skipped: ReadonlyMap<string, Skipped>;
   now: number;
   selectedCode: string | null;
   onSelect: (code: string) => void;
@@ -142,10 +147,12 @@ export function InstanceGantt({
           {tasks.map((task) => {
             const list = byCode.get(task.code) ?? [];
             const onPath = critical.codes.has(task.code);
+            const skip = list.length === 0 ? skipped.get(task.code) : undefined;
             return (
               <div
                 key={task.code}
                 data-testid={`gantt-row-${task.name}`}
+                data-skipped={skip ? true : undefined}
                 data-critical={onPath || undefined}
                 className={cn(
                   "grid grid-cols-[180px_1fr] border-b border-slate-100 last:border-b-0",
@@ -175,10 +182,17 @@ export function InstanceGantt({
                       style={{ left: pct(t) }}
                     />
                   ))}
-                  {list.length === 0 && (
-                    <span className="absolute left-2 top-2.5 text-xs text-slate-400">
-                      not started
+                  {skip ? (
+                    <span className="absolute left-2 top-1.5 flex items-center gap-2 text-xs text-slate-400">
+                      <SkippedBadge reason={skipReason(skip)} />
+                      {skipReason(skip)}
                     </span>
+                  ) : (
+                    list.length === 0 && (
+                      <span className="absolute left-2 top-2.5 text-xs text-slate-400">
+                        not started
+                      </span>
+                    )
                   )}
                   {list.map((a, i) => {
                     const latest = i === list.length - 1;

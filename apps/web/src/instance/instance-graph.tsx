@@ -14,6 +14,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { fromDefinition, type CanvasGraph } from "~/editor/from-definition";
 import { instanceNodeTypes } from "~/editor/node-types";
 import type { InstanceTaskNode } from "~/editor/types";
+import { skipReason, type Skipped } from "./skipped";
 
 export interface TaskLive {
   state: string;
@@ -26,12 +27,14 @@ export interface TaskLive {
 function buildNodes(
   graph: CanvasGraph,
   live: ReadonlyMap<string, TaskLive>,
+  skipped: ReadonlyMap<string, Skipped>,
   selectedCode: string | null,
   prev: readonly InstanceTaskNode[],
 ): InstanceTaskNode[] {
   const old = new Map(prev.map((n) => [n.id, n]));
   return graph.nodes.map((n) => {
     const l = live.get(n.id);
+    const skip = skipped.get(n.id);
     const base: InstanceTaskNode = old.get(n.id) ?? {
       id: n.id,
       type: "instanceTask",
@@ -48,15 +51,17 @@ function buildNodes(
         state: l?.state ?? null,
         attempt: l?.attempt ?? null,
         waitReason: l?.waitReason ?? null,
+        skipped: skip ? skipReason(skip) : null,
       },
     };
   });
 }
 
-/** The pinned definition's DAG, read-only, each task coloured by its latest attempt's state. */
+/** The pinned definition's DAG, read-only, each task coloured by its latest attempt's state (or shown skipped). */
 export function InstanceGraph(props: {
   definition: unknown;
   live: ReadonlyMap<string, TaskLive>;
+  skipped: ReadonlyMap<string, Skipped>;
   selectedCode: string | null;
   onSelect: (code: string) => void;
 }) {
@@ -70,21 +75,23 @@ export function InstanceGraph(props: {
 function Graph({
   definition,
   live,
+  skipped,
   selectedCode,
   onSelect,
 }: {
   definition: unknown;
   live: ReadonlyMap<string, TaskLive>;
+  skipped: ReadonlyMap<string, Skipped>;
   selectedCode: string | null;
   onSelect: (code: string) => void;
 }) {
   const graph = useMemo(() => fromDefinition(definition), [definition]);
   const [nodes, setNodes] = useState<InstanceTaskNode[]>(() =>
-    buildNodes(graph, live, selectedCode, []),
+    buildNodes(graph, live, skipped, selectedCode, []),
   );
   useEffect(() => {
-    setNodes((prev) => buildNodes(graph, live, selectedCode, prev));
-  }, [graph, live, selectedCode]);
+    setNodes((prev) => buildNodes(graph, live, skipped, selectedCode, prev));
+  }, [graph, live, skipped, selectedCode]);
   // Controlled nodes must take React Flow's measurements back, or a re-created node stays hidden.
   const onNodesChange = useCallback(
     (changes: NodeChange<InstanceTaskNode>[]) =>

@@ -4,6 +4,8 @@ import { Fragment, useState } from "react";
 import { cn } from "~/_components/cn";
 import { formatDuration, formatTime } from "~/_components/format";
 import { StateBadge } from "~/_components/state-badge";
+import { SkippedBadge } from "./skipped-badge";
+import { skipReason, type Skipped } from "./skipped";
 
 export interface AttemptRow {
   id: string;
@@ -22,12 +24,14 @@ export interface AttemptRow {
 
 /**
  * One row per task (its latest attempt in the current generation) with the earlier attempts — retries,
- * and runs before a rerun or recover — expandable beneath it.
+ * and runs before a rerun or recover — expandable beneath it. A task on a branch not taken reads
+ * "skipped" (it has no attempt).
  */
 export function InstanceTasks({
   defTasks,
   latest,
   allAttempts,
+  skipped,
   selectedCode,
   onViewLog,
   now,
@@ -35,6 +39,7 @@ export function InstanceTasks({
   defTasks: readonly { code: string; name: string; type: string }[];
   latest: ReadonlyMap<string, AttemptRow>;
   allAttempts: readonly AttemptRow[];
+  skipped: ReadonlyMap<string, Skipped>;
   selectedCode: string | null;
   onViewLog: (code: string, attemptId?: string) => void;
   now: number;
@@ -71,11 +76,12 @@ export function InstanceTasks({
             const row = latest.get(t.code);
             const history = allAttempts.filter((a) => a.taskCode === t.code && a.id !== row?.id);
             const expanded = open.has(t.code);
+            const skip = row ? undefined : skipped.get(t.code);
             return (
               <Fragment key={t.code}>
                 <tr
                   data-testid={`task-row-${t.name}`}
-                  data-state={row?.state ?? "NOT_STARTED"}
+                  data-state={row?.state ?? (skip ? "SKIPPED" : "NOT_STARTED")}
                   aria-selected={t.code === selectedCode}
                   className={cn(t.code === selectedCode && "bg-sky-50")}
                 >
@@ -104,6 +110,11 @@ export function InstanceTasks({
                   <td className="px-3 py-2" title={row?.waitReason ?? undefined}>
                     {row ? (
                       <StateBadge state={row.state} />
+                    ) : skip ? (
+                      <span className="inline-flex items-center gap-2 whitespace-nowrap">
+                        <SkippedBadge reason={skipReason(skip)} />
+                        <span className="text-xs text-slate-400">{skipReason(skip)}</span>
+                      </span>
                     ) : (
                       <span className="text-xs text-slate-400">not started</span>
                     )}

@@ -19,6 +19,7 @@ import { InstanceParams, useRefetchOn } from "./instance-params";
 import { InstanceTasks } from "./instance-tasks";
 import { InstanceTimeline } from "./instance-timeline";
 import { settle, type PendingCommand } from "./pending-command";
+import { skippedOf } from "./skipped";
 import { TaskDrawer } from "./task-drawer";
 
 type InstanceData = RouterOutputs["instance"]["byId"];
@@ -151,6 +152,11 @@ export function InstanceView({ projectId, instanceId }: { projectId: string; ins
         : null,
     [snap],
   );
+  // Branches a switch/conditions task did not take have no attempt; tell them from "not reached yet".
+  const skipped = useMemo(
+    () => (snap ? skippedOf(snap.definition, snap.tasks) : new Map<string, never>()),
+    [snap],
+  );
 
   if (initial.isPending) return <p className="p-6 text-sm text-slate-500">Loading instance…</p>;
   if (initial.isError || !snap || !dag) {
@@ -272,6 +278,7 @@ export function InstanceView({ projectId, instanceId }: { projectId: string; ins
               <InstanceGraph
                 definition={definition}
                 live={liveByCode}
+                skipped={skipped}
                 selectedCode={selectedCode}
                 onSelect={(c) => select(c)}
               />
@@ -283,6 +290,7 @@ export function InstanceView({ projectId, instanceId }: { projectId: string; ins
               edges={definition.edges}
               attempts={allAttempts}
               generation={instance.generation}
+              skipped={skipped}
               now={now}
               selectedCode={selectedCode}
               onSelect={(c) => select(c)}
@@ -294,6 +302,7 @@ export function InstanceView({ projectId, instanceId }: { projectId: string; ins
                 defTasks={definition.tasks}
                 latest={latest}
                 allAttempts={allAttempts}
+                skipped={skipped}
                 selectedCode={selectedCode}
                 onViewLog={(c, a) => select(c, a)}
                 now={now}

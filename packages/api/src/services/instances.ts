@@ -67,6 +67,8 @@ const taskColumns = {
   dispatchTime: taskInstance.dispatchTime,
   startTime: taskInstance.startTime,
   endTime: taskInstance.endTime,
+  /** What a logic task decided (switch/conditions `next`), so a page can show skipped branches. */
+  detail: taskInstance.detail,
 };
 
 /** Columns the instance list sorts by. */

@@ -3,23 +3,27 @@ import { getTaskType } from "@shoal/core";
 import { memo } from "react";
 import { cn } from "~/_components/cn";
 import { StateIcon } from "~/_components/state-badge";
-import { stateStyle } from "~/_components/state-style";
+import { SKIPPED_STYLE, stateStyle } from "~/_components/state-style";
 import { TaskTypeIcon } from "../task-type-icon";
 import { NODE_HEIGHT, NODE_WIDTH, type InstanceTaskNode } from "../types";
 
-/** A read-only task on the instance page, coloured by the live state of its latest attempt. */
+/**
+ * A read-only task on the instance page, coloured by the live state of its latest attempt; a task on a
+ * branch not taken (no attempt) is muted and dashed with a "skipped" label.
+ */
 export const InstanceTaskNodeView = memo(function InstanceTaskNodeView({
   data,
 }: NodeProps<InstanceTaskNode>) {
-  const { task, state, attempt, waitReason } = data;
-  const s = stateStyle(state);
+  const { task, state, attempt, waitReason, skipped } = data;
+  const skip = !state && skipped ? skipped : null;
+  const s = skip ? SKIPPED_STYLE : stateStyle(state);
   return (
     <div
-      key={state ?? "none"}
+      key={state ?? (skip ? "skipped" : "none")}
       data-testid={`task-node-${task.name}`}
-      data-state={state ?? "NOT_STARTED"}
+      data-state={state ?? (skip ? "SKIPPED" : "NOT_STARTED")}
       data-code={task.code}
-      title={`${task.name}: ${waitReason ? `waiting: ${waitReason}` : s.hint}`}
+      title={`${task.name}: ${waitReason ? `waiting: ${waitReason}` : skip ? `skipped, ${skip}` : s.hint}`}
       data-wait-reason={waitReason ?? undefined}
       style={{ width: NODE_WIDTH, minHeight: NODE_HEIGHT }}
       className={cn(
@@ -35,13 +39,21 @@ export const InstanceTaskNodeView = memo(function InstanceTaskNodeView({
       />
       <TaskTypeIcon type={task.type} />
       <div className="min-w-0 flex-1">
-        <div className="truncate text-sm font-medium leading-tight text-slate-900">{task.name}</div>
+        <div
+          className={cn(
+            "truncate text-sm font-medium leading-tight",
+            skip ? "text-slate-500" : "text-slate-900",
+          )}
+        >
+          {task.name}
+        </div>
         <div className="flex items-center gap-1 truncate text-[11px] leading-tight text-slate-600">
           <StateIcon icon={s.icon} className="size-3" />
-          <span>{state ?? "not started"}</span>
+          <span>{state ?? (skip ? "skipped" : "not started")}</span>
           {attempt != null && attempt > 1 && <span>· attempt {attempt}</span>}
           {!state && <span className="sr-only">{getTaskType(task.type)?.label}</span>}
         </div>
+        {skip && <div className="truncate text-[10px] leading-tight text-slate-500">{skip}</div>}
         {waitReason && (
           <div className="truncate text-[10px] leading-tight text-slate-500">{waitReason}</div>
         )}
