@@ -16,8 +16,8 @@ export type InstanceTaskNodeData = {
   attempt: number | null;
   /** Why the task waits, while it does (retry interval, delay, no worker...). */
   waitReason?: string | null;
-  /** Set when a switch/conditions task did not take this task's branch: why, e.g. "branch not taken by route". */
-  skipped?: string | null;
+  /** Set when switch/conditions tasks did not take this task's branch: their names (may be empty). */
+  skippedBy?: readonly string[] | null;
 };
 export type InstanceTaskNode = Node<InstanceTaskNodeData, "instanceTask">;
 

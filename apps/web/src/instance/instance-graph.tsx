@@ -14,7 +14,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { fromDefinition, type CanvasGraph } from "~/editor/from-definition";
 import { instanceNodeTypes } from "~/editor/node-types";
 import type { InstanceTaskNode } from "~/editor/types";
-import { skipReason, type Skipped } from "./skipped";
+import type { Skipped } from "./skipped";
 
 export interface TaskLive {
   state: string;
@@ -51,7 +51,7 @@ function buildNodes(
         state: l?.state ?? null,
         attempt: l?.attempt ?? null,
         waitReason: l?.waitReason ?? null,
-        skipped: skip ? skipReason(skip) : null,
+        skippedBy: skip?.by ?? null,
       },
     };
   });

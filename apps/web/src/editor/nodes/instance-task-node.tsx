@@ -14,8 +14,10 @@ import { NODE_HEIGHT, NODE_WIDTH, type InstanceTaskNode } from "../types";
 export const InstanceTaskNodeView = memo(function InstanceTaskNodeView({
   data,
 }: NodeProps<InstanceTaskNode>) {
-  const { task, state, attempt, waitReason, skipped } = data;
-  const skip = !state && skipped ? skipped : null;
+  const { task, state, attempt, waitReason, skippedBy } = data;
+  // No attempt and ruled out by a branch decision: say which task decided, on the node and on hover.
+  const skip =
+    !state && skippedBy ? `not taken by ${skippedBy.join(", ") || "a branch decision"}` : null;
   const s = skip ? SKIPPED_STYLE : stateStyle(state);
   return (
     <div
@@ -23,7 +25,7 @@ export const InstanceTaskNodeView = memo(function InstanceTaskNodeView({
       data-testid={`task-node-${task.name}`}
       data-state={state ?? (skip ? "SKIPPED" : "NOT_STARTED")}
       data-code={task.code}
-      title={`${task.name}: ${waitReason ? `waiting: ${waitReason}` : skip ? `skipped, ${skip}` : s.hint}`}
+      title={`${task.name}: ${waitReason ? `waiting: ${waitReason}` : skip ? `skipped, branch ${skip}` : s.hint}`}
       data-wait-reason={waitReason ?? undefined}
       style={{ width: NODE_WIDTH, minHeight: NODE_HEIGHT }}
       className={cn(
