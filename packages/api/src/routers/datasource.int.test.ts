@@ -14,7 +14,15 @@ let fx: ApiFixture;
 let admin: string;
 let projectId: string;
 /** The test Postgres itself, as a data source the web server can reach. */
-let pg: { type: "postgresql"; host: string; port: number; database: string; username: string };
+let pg: {
+  type: "postgresql";
+  host: string;
+  port: number;
+  database: string;
+  username: string;
+};
+/** The test server's password, for the calls that really connect (the throwaway Postgres of `npm test` checks it). */
+let pgPassword: string | undefined;
 
 beforeAll(async () => {
   fx = await createApiFixture("api_datasource");
@@ -28,6 +36,7 @@ beforeAll(async () => {
     database: u.pathname.slice(1),
     username: decodeURIComponent(u.username),
   };
+  pgPassword = decodeURIComponent(u.password) || undefined;
 });
 afterAll(async () => {
   await fx?.close();
@@ -123,15 +132,26 @@ describe("datasource", () => {
 
   it("tests a connection: the server version on success, the driver's message on failure", async () => {
     const api = fx.caller(admin).api;
-    const ok = await api.datasource.test({ projectId, ...pg });
+    const ok = await api.datasource.test({ projectId, ...pg, password: pgPassword });
     expect(ok).toMatchObject({
       ok: true,
       serverVersion: expect.stringMatching(/^PostgreSQL \d+/) as unknown,
     });
-    const refused = await api.datasource.test({ projectId, ...pg, port: 1 });
+    const refused = await api.datasource.test({ projectId, ...pg, password: pgPassword, port: 1 });
     expect(refused).toEqual({ ok: false, error: expect.stringMatching(/ECONNREFUSED/) as unknown });
-    const noRole = await api.datasource.test({ projectId, ...pg, username: "shoal_nobody" });
-    expect(noRole).toEqual({ ok: false, error: 'role "shoal_nobody" does not exist' });
+    const noRole = await api.datasource.test({
+      projectId,
+      ...pg,
+      password: pgPassword,
+      username: "shoal_nobody",
+    });
+    // Trust auth reports the missing role; password auth does not tell a missing role from a wrong password.
+    expect(noRole).toEqual({
+      ok: false,
+      error: expect.stringMatching(
+        /^(role "shoal_nobody" does not exist|password authentication failed for user "shoal_nobody")$/,
+      ) as unknown,
+    });
     const mysqlUrl = new URL(
       process.env.SHOAL_TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test",
     );
@@ -149,8 +169,13 @@ describe("datasource", () => {
       serverVersion: expect.stringMatching(/MariaDB|^\d/) as unknown,
     });
     // A saved data source is tested with its stored password when none is typed.
-    const [saved] = await api.datasource.list({ projectId });
-    expect(await api.datasource.test({ projectId, datasourceId: saved!.id, ...pg })).toMatchObject({
+    const saved = await api.datasource.create({
+      projectId,
+      name: "stored-password",
+      ...pg,
+      password: pgPassword ?? "any",
+    });
+    expect(await api.datasource.test({ projectId, datasourceId: saved.id, ...pg })).toMatchObject({
       ok: true,
     });
   });
