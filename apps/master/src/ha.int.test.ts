@@ -393,6 +393,52 @@ describe("failover", { timeout: 90_000 }, () => {
     expect(attempts.find((a) => a.taskCode === "y")?.host).toBe("w2");
     await s.res.close();
   });
+
+  it("a finished event lost in a FLUSHALL while its worker lives: the attempt is failed over, the instance completes", async () => {
+    const s = scenario();
+    const runs = join(dir, "lost-finish-runs");
+    const m1 = s.master("m1");
+    const w1 = s.worker("w1");
+    const instanceId = await s.start({
+      name: "lost-finish",
+      tasks: [
+        {
+          code: "t",
+          name: "t",
+          type: "shell",
+          params: {
+            script: `echo "start $SHOAL_ATTEMPT" >> ${runs}\nif [ "$SHOAL_ATTEMPT" = 1 ]; then sleep 1; fi\necho "end $SHOAL_ATTEMPT" >> ${runs}`,
+          },
+        },
+      ],
+      edges: [],
+    });
+    await s.attemptIn(instanceId, "t", "RUNNING");
+    // The master consumes nothing while stopped (well within its TTL): the worker's finished event
+    // waits in Redis, and the flush drops it.
+    m1.proc.kill("SIGSTOP");
+    await waitFor("attempt 1 to end", async () => (await lines(runs)).includes("end 1"), 5000);
+    await new Promise((res) => setTimeout(res, 300)); // the worker enqueues its report
+    const client = createRedis(redis.url);
+    await client.flushall();
+    client.disconnect();
+    m1.proc.kill("SIGCONT");
+
+    const done = await s.finished(instanceId);
+    expect(done.state).toBe("SUCCESS");
+    expect((await s.attempts(instanceId)).map((a) => [a.attempt, a.state, a.host])).toEqual([
+      [1, "NEED_FAILOVER", "w1"],
+      [2, "SUCCESS", "w1"],
+    ]);
+    expect(await lines(runs)).toEqual(["start 1", "end 1", "start 2", "end 2"]);
+    // the worker stayed alive and registered throughout: no worker failover was involved
+    expect(w1.proc.exitCode).toBeNull();
+    expect(w1.output()).not.toContain("fencing");
+    expect(m1.output()).toContain("worker w1 no longer runs attempt");
+    const [row] = await s.res.r.db.select().from(server).where(eq(server.id, "w1"));
+    expect(row!.stats.attempts).toEqual([]);
+    await s.res.close();
+  });
 });
 
 describe("worker load and groups", { timeout: 90_000 }, () => {

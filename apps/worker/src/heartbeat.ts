@@ -12,7 +12,8 @@ export interface WorkerHeartbeatOptions {
   /** After this long without a successful renewal the worker fences itself. */
   ttlMs: number;
   limits: LoadThresholds;
-  running: () => number;
+  /** Ids of the attempts running now: listed in each heartbeat so a lost end report is noticed. */
+  running: () => string[];
   /** Stop taking jobs (load guard) — called on the transition only. */
   pause: (reasons: string[]) => Promise<void>;
   resume: () => Promise<void>;
@@ -72,14 +73,16 @@ export class WorkerHeartbeat {
   }
 
   private async beat(): Promise<void> {
-    const sample = this.meter.sample(this.o.running());
+    const attempts = this.o.running();
+    const sample = this.meter.sample(attempts.length);
     const decision = decideLoad(sample, this.o.limits);
-    const stats = {
+    const figures = {
       ...statsOf(sample),
       overloaded: decision.overloaded ? 1 : 0,
       fenced: this.fenced ? 1 : 0,
     };
-    this.o.onSample?.(stats);
+    this.o.onSample?.(figures);
+    const stats = { ...figures, attempts };
     await this.o.db
       .insert(server)
       .values({

@@ -47,7 +47,7 @@ const heartbeat = new WorkerHeartbeat({
     maxLoadPerCpu: env.SHOAL_WORKER_MAX_LOAD,
     maxTasks: env.SHOAL_WORKER_MAX_TASKS,
   },
-  running: () => consumer.runningCount,
+  running: () => consumer.runningIds,
   pause: () => consumer.hold("load"),
   resume: () => consumer.release("load"),
   fence: () => consumer.fence(),

@@ -59,8 +59,9 @@ export class TaskConsumer {
 
   constructor(private readonly d: TaskConsumerDeps) {}
 
-  get runningCount(): number {
-    return this.running.size;
+  /** Ids of the attempts running now. */
+  get runningIds(): string[] {
+    return [...this.running.keys()];
   }
 
   async start(): Promise<void> {

@@ -1,4 +1,11 @@
-import { command, recordEvents, server, taskInstance, workflowInstance } from "@shoal/db";
+import {
+  command,
+  recordEvents,
+  server,
+  taskInstance,
+  workflowInstance,
+  type ServerStats,
+} from "@shoal/db";
 import { MasterJobSchema, QUEUES, jobIds, type MasterJob } from "@shoal/protocol";
 import { Worker, type Job } from "@shoal/protocol/bullmq";
 import { and, eq, inArray, isNull, lte, notInArray, or, sql } from "drizzle-orm";
@@ -201,13 +208,13 @@ export class Failover {
    * and no attempt dispatched before it was declared dead is still active (its worker would report
    * there).
    */
-  private async cleanup(dead: Array<{ id: string; stats: Record<string, number> }>): Promise<void> {
+  private async cleanup(dead: Array<{ id: string; stats: ServerStats }>): Promise<void> {
     if (dead.length === 0 || Date.now() - this.lastCleanup < CLEANUP_MS) return;
     this.lastCleanup = Date.now();
     for (const d of dead) {
       // Declared dead on an earlier pass: everything it dispatched was dispatched before then.
       const deadAt = d.stats.deadAt;
-      if (!deadAt) continue;
+      if (typeof deadAt !== "number") continue;
       const q = this.r.queues.queue(QUEUES.master(d.id));
       const c = await q.getJobCounts("waiting", "prioritized", "active", "delayed");
       if (Object.values(c).some((n) => n > 0)) continue;

@@ -1,10 +1,11 @@
-import { taskInstance, workflowInstance } from "@shoal/db";
+import { server, taskInstance, workflowInstance } from "@shoal/db";
 import { QUEUES, jobIds } from "@shoal/protocol";
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import type { MasterResources } from "../resources";
 import type { CommandSweeper } from "./command-sweeper";
 import type { Failover } from "./failover";
 import { ACTIVE_INSTANCE_STATES, liveServers } from "./registry";
+import { unreportedAttempts, type WorkerReport } from "./unreported";
 
 /** At most this many attempts are checked against Redis per pass. */
 const MAX_ATTEMPTS = 5000;
@@ -19,9 +20,13 @@ export interface ReconcileReport {
  * Leader duty: re-derives from Postgres what Redis must hold, so a Redis flush (or any lost enqueue)
  * loses no work. PENDING commands are re-enqueued (the sweeper); an active instance is handed to its
  * owner to reconcile when a DISPATCHED attempt has no job, a waiting attempt has no timer, or it shows
- * no activity at all; an attempt whose job failed or stalled on a worker that is gone is reported lost.
+ * no activity at all; an attempt whose job failed or stalled on a worker that is gone is reported lost,
+ * and so is one its live worker has stopped listing in its heartbeats (its end report was lost).
  */
 export class Reconciler {
+  /** Attempt → when it was first seen missing from its worker's heartbeats (a delay only: rebuilt). */
+  private missingSince = new Map<string, number>();
+
   constructor(
     private readonly r: MasterResources,
     private readonly sweeper: CommandSweeper,
@@ -88,6 +93,7 @@ export class Reconciler {
       if (!job) poke.set(a.instanceId, a.owner);
     });
     await Promise.all(checks);
+    lost += await this.unreported(live, liveWorkers);
 
     // Active instances that nothing drives: no attempt queued or running, not touched for a while.
     const idle = await this.r.db
@@ -120,5 +126,60 @@ export class Reconciler {
         `reconciler: ${poke.size} instance(s) handed to their owner, ${lost} attempt(s) lost`,
       );
     return { commands, poked: poke.size, lost };
+  }
+
+  /** Reports lost the attempts that live workers have stopped listing for the grace (the TTL). */
+  private async unreported(liveMasters: Set<string>, liveWorkers: Set<string>): Promise<number> {
+    if (liveWorkers.size === 0) return 0;
+    const hosts = [...liveWorkers];
+    const rows = await this.r.db
+      .select({
+        id: taskInstance.id,
+        instanceId: taskInstance.workflowInstanceId,
+        host: taskInstance.host,
+        startTime: taskInstance.startTime,
+        dispatchTime: taskInstance.dispatchTime,
+        owner: workflowInstance.owner,
+      })
+      .from(taskInstance)
+      .innerJoin(workflowInstance, eq(workflowInstance.id, taskInstance.workflowInstanceId))
+      .where(
+        and(
+          inArray(workflowInstance.state, ACTIVE_INSTANCE_STATES),
+          eq(taskInstance.generation, workflowInstance.generation),
+          inArray(taskInstance.state, ["DISPATCHED", "RUNNING"]),
+          inArray(taskInstance.host, hosts),
+          isNotNull(workflowInstance.owner),
+        ),
+      )
+      .limit(MAX_ATTEMPTS);
+    const workers = new Map<string, WorkerReport>();
+    for (const w of await this.r.db
+      .select({ id: server.id, heartbeatAt: server.heartbeatAt, stats: server.stats })
+      .from(server)
+      .where(and(eq(server.kind, "worker"), inArray(server.id, hosts)))) {
+      const ids = w.stats.attempts;
+      workers.set(w.id, { heartbeatAt: w.heartbeatAt, running: Array.isArray(ids) ? ids : null });
+    }
+    const attempts = rows.flatMap((a) => {
+      const since = a.startTime ?? a.dispatchTime;
+      return a.host && since && a.owner && liveMasters.has(a.owner)
+        ? [{ ...a, host: a.host, owner: a.owner, since }]
+        : [];
+    });
+    const decision = unreportedAttempts(
+      attempts,
+      workers,
+      this.missingSince,
+      Date.now(),
+      this.r.ttlSeconds * 1000,
+    );
+    this.missingSince = decision.missingSince;
+    for (const id of decision.lost) {
+      const a = attempts.find((x) => x.id === id)!;
+      this.r.log(`reconciler: worker ${a.host} no longer runs attempt ${id}; failing it over`);
+      await this.failover.reportLost(a.owner, a.instanceId, a.id, a.host);
+    }
+    return decision.lost.length;
   }
 }

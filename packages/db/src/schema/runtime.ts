@@ -188,6 +188,12 @@ export const instanceEvent = pgTable(
   (t) => [index().on(t.workflowInstanceId, t.id)],
 );
 
+/**
+ * A registry row's figures (load, leader flag, ...); a worker also lists the ids of the attempts it
+ * is running under `attempts`, so the reconciler can tell an attempt whose end report was lost.
+ */
+export type ServerStats = Record<string, number | string[]>;
+
 /** Registry of masters and workers: heartbeats, load, leases. */
 export const server = pgTable(
   "server",
@@ -199,7 +205,7 @@ export const server = pgTable(
     workerGroup: text(),
     startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     heartbeatAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    stats: jsonb().$type<Record<string, number>>().notNull().default({}),
+    stats: jsonb().$type<ServerStats>().notNull().default({}),
   },
   (t) => [index().on(t.kind, t.heartbeatAt)],
 );
