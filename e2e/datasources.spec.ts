@@ -1,17 +1,44 @@
+import { randomBytes } from "node:crypto";
+import { createDb } from "@shoal/db";
 import { startRun, trpc } from "./fixtures/api";
 import { expect, test } from "./fixtures/auth";
 import { createProject, selectTask, uniqueName } from "./fixtures/editor";
 
 test.describe.configure({ timeout: 120_000 });
 
-/** The e2e run's own Postgres database doubles as the data source the tasks query. */
+/**
+ * The e2e run's own Postgres database doubles as the data source the tasks query, through a login
+ * role made for this spec with a password only it knows (so the test also proves the password is
+ * stored, decrypted by the worker and never shown, whatever auth the server uses).
+ */
+const login = {
+  username: `e2e_ds_${randomBytes(3).toString("hex")}`,
+  password: `pw-${randomBytes(6).toString("hex")}`,
+};
+
+async function asAdmin(statements: string): Promise<void> {
+  const handle = createDb(process.env.SHOAL_E2E_DATABASE_URL!, { max: 1 });
+  try {
+    await handle.sql.unsafe(statements);
+  } finally {
+    await handle.close();
+  }
+}
+test.beforeAll(() =>
+  asAdmin(
+    `create role ${login.username} login password '${login.password}'; grant select on all tables in schema public to ${login.username}`,
+  ),
+);
+// Roles belong to the server, not to the e2e database that teardown drops.
+test.afterAll(() => asAdmin(`drop owned by ${login.username}; drop role ${login.username}`));
+
 function target() {
   const u = new URL(process.env.SHOAL_E2E_DATABASE_URL!);
   return {
     host: u.hostname,
     port: u.port || "5432",
     database: u.pathname.slice(1),
-    username: decodeURIComponent(u.username),
+    ...login,
   };
 }
 
@@ -32,7 +59,7 @@ test("add a data source, test its connection, use it from a SQL task, then delet
   await dialog.getByLabel("Port").fill(t.port);
   await dialog.getByLabel("Database").fill(t.database);
   await dialog.getByLabel("User").fill(t.username);
-  await dialog.getByLabel("Password", { exact: true }).fill("e2e-secret-pw");
+  await dialog.getByLabel("Password", { exact: true }).fill(t.password);
   await dialog.getByRole("button", { name: "Test connection" }).click();
   await expect(dialog.getByTestId("datasource-test-result")).toContainText(
     /Connected: PostgreSQL \d+/,
@@ -43,7 +70,7 @@ test("add a data source, test its connection, use it from a SQL task, then delet
   const row = page.getByTestId("datasource-row-warehouse");
   await expect(row).toContainText(`${t.host}:${t.port}/${t.database}`);
   await expect(row).toContainText("password set");
-  await expect(page.locator("body")).not.toContainText("e2e-secret-pw");
+  await expect(page.locator("body")).not.toContainText(t.password);
 
   // A wrong port is reported where the user acted, with the driver's message; nothing is saved.
   await page.getByRole("button", { name: "Edit warehouse" }).click();
