@@ -4,12 +4,22 @@ import {
   Background,
   Controls,
   MiniMap,
+  Position,
   ReactFlow,
   SelectionMode,
   useReactFlow,
   type Connection,
+  type NodeHandle,
 } from "@xyflow/react";
-import { useCallback, useEffect, useRef, useState, type DragEvent, type PointerEvent } from "react";
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type PointerEvent,
+} from "react";
 import { lastPointer, useCanvasSettings, useMiniMapShown } from "./canvas-settings";
 import { CanvasToolbar } from "./canvas-toolbar";
 import { editorNodeTypes } from "./node-types";
@@ -18,7 +28,7 @@ import { benchHook, stockCanvas } from "./perf-flags";
 import { SearchBox } from "./search-box";
 import { ShortcutsHelp, useEditorShortcuts } from "./shortcuts";
 import { useEditorStore } from "./store";
-import { NODE_HEIGHT, NODE_WIDTH } from "./types";
+import { NODE_HEIGHT, NODE_WIDTH, type TaskNode } from "./types";
 import { useViewMode } from "./view-mode";
 
 const PAN_BUTTONS = [1, 2]; // middle and right mouse; the left one box-selects
@@ -27,6 +37,46 @@ const FIT = { padding: 0.25, maxZoom: 1, duration: 0 } as const;
 /** A graph that fits the view only below this zoom opens at its top-left corner instead, readable. */
 const MIN_FIT_ZOOM = 0.4;
 const FIRST_VIEW_ZOOM = 0.8;
+
+/** Where a task's handles sit (globals.css draws them 10px, centred on its left and right edges). */
+const HANDLE = 10;
+const HANDLE_Y = (NODE_HEIGHT - HANDLE) / 2;
+const TASK_HANDLES: NodeHandle[] = [
+  {
+    type: "target",
+    position: Position.Left,
+    x: -HANDLE / 2,
+    y: HANDLE_Y,
+    width: HANDLE,
+    height: HANDLE,
+  },
+  {
+    type: "source",
+    position: Position.Right,
+    x: NODE_WIDTH - HANDLE / 2,
+    y: HANDLE_Y,
+    width: HANDLE,
+    height: HANDLE,
+  },
+];
+
+/**
+ * Tasks have a fixed size (NODE_WIDTH × NODE_HEIGHT), so React Flow is given it and their handles up
+ * front: otherwise it keeps each mounted task hidden until a ResizeObserver has measured it and a
+ * "dimensions" change went through the store and re-rendered the canvas — a whole extra round on
+ * open. `measured` too: only then does React Flow count the nodes as initialised (a queued fitView
+ * waits for that). Cached per node object so unchanged nodes stay identical for React Flow.
+ */
+const SIZE = { width: NODE_WIDTH, height: NODE_HEIGHT };
+const sized = new WeakMap<TaskNode, TaskNode>();
+function withSize(n: TaskNode): TaskNode {
+  let s = sized.get(n);
+  if (!s) {
+    s = { ...n, width: NODE_WIDTH, height: NODE_HEIGHT, measured: SIZE, handles: TASK_HANDLES };
+    sized.set(n, s);
+  }
+  return s;
+}
 
 /** The editable DAG: drop palette items, connect handles, box-select, and the canvas's own controls. */
 export function Canvas() {
@@ -41,6 +91,7 @@ export function Canvas() {
   const snapToGrid = useCanvasSettings((s) => s.snapToGrid);
   const miniMap = useMiniMapShown();
   const [stock] = useState(stockCanvas);
+  const shownNodes = useMemo(() => (stock ? nodes : nodes.map(withSize)), [nodes, stock]);
   const { screenToFlowPosition, fitView, setViewport } = useReactFlow();
   useEditorShortcuts();
   useEffect(() => {
@@ -116,7 +167,7 @@ export function Canvas() {
       onPointerLeave={onPointerLeave}
     >
       <ReactFlow
-        nodes={nodes}
+        nodes={shownNodes}
         edges={edges}
         nodeTypes={editorNodeTypes}
         onNodesChange={onNodesChange}
