@@ -201,6 +201,12 @@ describe("failover", { timeout: 90_000 }, () => {
     const side = join(dir, "m-freeze");
     const m1 = s.master("m1");
     s.worker("w1");
+    // m1 must hold the lease when it freezes (an earlier test's leader may hold it for up to one lease).
+    await waitFor(
+      "m1 to lead",
+      async () => m1.output().includes("leader: m1 is the leader"),
+      10_000,
+    );
     const instanceId = await s.start({
       name: "master-freeze",
       tasks: [
