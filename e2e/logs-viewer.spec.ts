@@ -50,9 +50,13 @@ async function runShellTask(page: Page, script: string, extra: Record<string, un
 }
 
 async function openLog(page: Page) {
-  await page.getByTestId("task-node-printer").click();
   const log = page.getByTestId("log-viewer");
-  await expect(log).toBeVisible();
+  // The node re-renders on every live state change; a click that lands mid-render is clicked again,
+  // as a user would.
+  await expect(async () => {
+    await page.getByTestId("task-node-printer").click();
+    await expect(log).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 15_000 });
   return log;
 }
 

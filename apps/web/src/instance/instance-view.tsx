@@ -63,8 +63,16 @@ export function InstanceView({ projectId, instanceId }: { projectId: string; ins
   const router = useRouter();
   const pathname = usePathname();
   const search = useSearchParams();
-  const selectedCode = search.get("task");
-  const selectedAttempt = search.get("attempt");
+  // router.replace updates the URL a moment later; until it lands, the click is what counts, so the
+  // drawer opens at once (and a replace that lands late or not at all loses no click).
+  const [picked, setPicked] = useState<{
+    task: string | null;
+    attempt: string | null;
+    url: string;
+  }>();
+  const fresh = picked?.url === search.toString() ? picked : undefined;
+  const selectedCode = fresh ? fresh.task : search.get("task");
+  const selectedAttempt = fresh ? fresh.attempt : search.get("attempt");
   const tabParam = search.get("tab");
   const tab: Tab = TABS.some((t) => t.id === tabParam) ? (tabParam as Tab) : "graph";
 
@@ -126,9 +134,11 @@ export function InstanceView({ projectId, instanceId }: { projectId: string; ins
     [router, pathname, search],
   );
   const select = useCallback(
-    (code: string | null, attemptId?: string) =>
-      setParams({ task: code, attempt: attemptId ?? null }),
-    [setParams],
+    (code: string | null, attemptId?: string) => {
+      setPicked({ task: code, attempt: attemptId ?? null, url: search.toString() });
+      setParams({ task: code, attempt: attemptId ?? null });
+    },
+    [setParams, search],
   );
 
   const active =
