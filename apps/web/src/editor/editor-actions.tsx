@@ -12,6 +12,7 @@ import { ExportDialog, ImportDialog } from "./json-dialog";
 import { Modal } from "./modal";
 import { RunDialog, type RunRequest } from "./run-dialog";
 import { currentDefinition, useEditorStore } from "./store";
+import { useUnsavedChangesGuard } from "./unsaved-changes-guard";
 
 export function issuesOf(error: unknown): ValidationIssue[] | null {
   const data = (error as { data?: { issues?: unknown } } | null)?.data;
@@ -258,40 +259,6 @@ function SaveDialog({
       </div>
     </Modal>
   );
-}
-
-/**
- * Leaving with unsaved changes asks first: reloads and closing the tab through `beforeunload`, in-app
- * links by catching their clicks (Next's client navigation has no cancellable event; Back is not
- * guarded, as rewriting history under Next's router breaks its own state).
- */
-export function useUnsavedChangesGuard() {
-  useEffect(() => {
-    const message = "You have unsaved changes in this workflow. Leave without saving?";
-    const onBeforeUnload = (e: BeforeUnloadEvent) => {
-      if (useEditorStore.getState().dirty) e.preventDefault();
-    };
-    const onClick = (e: MouseEvent) => {
-      if (!useEditorStore.getState().dirty || e.defaultPrevented || e.button !== 0) return;
-      if (e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; // new tab/window: nothing is lost
-      const a = (e.target as Element | null)?.closest?.("a[href]");
-      if (!(a instanceof HTMLAnchorElement) || a.target === "_blank" || a.hasAttribute("download"))
-        return;
-      const url = new URL(a.href, location.href);
-      if (url.origin !== location.origin) return; // beforeunload covers it
-      if (url.pathname === location.pathname && url.search === location.search) return;
-      if (!window.confirm(message)) {
-        e.preventDefault();
-        e.stopPropagation();
-      }
-    };
-    window.addEventListener("beforeunload", onBeforeUnload);
-    document.addEventListener("click", onClick, true);
-    return () => {
-      window.removeEventListener("beforeunload", onBeforeUnload);
-      document.removeEventListener("click", onClick, true);
-    };
-  }, []);
 }
 
 function PlayIcon() {

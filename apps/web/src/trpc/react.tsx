@@ -11,6 +11,8 @@ import {
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import type { AppRouter } from "@shoal/api";
 import { useState, type ReactNode } from "react";
+// Side effect: its popstate listener must be on window before Next's router adds its own.
+import "~/_components/popstate-first";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
