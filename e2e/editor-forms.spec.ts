@@ -1,5 +1,5 @@
 import type { Locator, Page } from "@playwright/test";
-import { createProject, createWorkflow, dropTask, save, selectTask } from "./fixtures/editor";
+import { createProject, createWorkflow, dropTask, save, selectTask, trpc } from "./fixtures/editor";
 import { expect, test } from "./fixtures/auth";
 
 const SHOTS = "apps/web/shots";
@@ -166,4 +166,54 @@ test("the preview resolves ${params} and $[time] for a chosen date and flags unk
   await expect(page.getByTestId("preview-params.script").getByRole("alert")).toContainText("nope");
   await page.getByTestId("params-preview").scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/task-panel-preview.png` });
+});
+
+test("a sql task's preview shows the statement as sent: placeholders for its data source, bound values, !{} as text", async ({
+  page,
+}) => {
+  await createProject(page);
+  const projectId = /\/projects\/([0-9a-f-]+)/.exec(page.url())![1]!;
+  await trpc(page, "datasource.create", {
+    projectId,
+    name: "warehouse",
+    type: "mysql",
+    host: "127.0.0.1",
+    port: 3306,
+    database: "dwh",
+    username: "etl",
+  });
+  await createWorkflow(page);
+  await page.getByTestId("global-params-add").click();
+  await page.getByTestId("global-params-name-0").fill("dt");
+  await page.getByTestId("global-params-value-0").fill("$[yyyyMMdd-1]");
+  await page.getByTestId("global-params-add").click();
+  await page.getByTestId("global-params-name-1").fill("table");
+  await page.getByTestId("global-params-value-1").fill("orders_${dt}");
+
+  await dropTask(page, "sql", { x: 200, y: 200 }, "count");
+  await page
+    .getByTestId("task-param-sql")
+    .fill("select count(*) from !{table} where d = '${dt}' and m = $[yyyyMM]");
+  await page.getByTestId("preview-date").fill("2024-03-01T10:00");
+  const line = page.getByTestId("preview-params.sql");
+  // No data source picked yet: PostgreSQL style.
+  await expect(line.getByTestId("sql-preview-dialect")).toContainText("PostgreSQL style");
+  await expect(line.getByTestId("sql-preview-statement")).toHaveText(
+    "select count(*) from orders_20240229 where d = $1 and m = $2",
+  );
+  const pasted = line.locator('mark[data-kind="text"]');
+  await expect(pasted).toHaveText("orders_20240229");
+  await expect(pasted).toHaveAttribute("title", /!\{table\}: pasted into the statement as text/);
+  const values = line.getByTestId("sql-preview-values").getByRole("row");
+  await expect(values).toHaveText([/\$1\s*"20240229"\s*\$\{dt\}/, /\$2\s*"202403"\s*\$\[yyyyMM\]/]);
+
+  // A MySQL data source: `?` placeholders.
+  await page.getByTestId("task-param-datasource").selectOption("warehouse");
+  await expect(line.getByTestId("sql-preview-dialect")).toContainText("warehouse (MySQL)");
+  await expect(line.getByTestId("sql-preview-statement")).toContainText(
+    "where d = ?1 and m = ?2", // the index after each ? is a visual subscript
+  );
+  await expect(values.first()).toContainText("?1");
+  await page.getByTestId("params-preview").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/task-panel-sql-preview.png` });
 });

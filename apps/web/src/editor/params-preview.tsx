@@ -1,30 +1,54 @@
 "use client";
 
-import type { Param, TaskDefinition } from "@shoal/core";
-import { useId, useMemo, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { sqlTaskType, type Param, type SqlDialect, type TaskDefinition } from "@shoal/core";
+import { useParams } from "next/navigation";
+import { useCallback, useId, useMemo, useState } from "react";
 import { inputClass } from "~/_components/ui";
+import { useTRPC } from "~/trpc/react";
 import { previewTask } from "./preview";
+import { SqlStatement } from "./sql-preview";
 
 function localInputValue(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-/** Task panel section: pick a schedule time and see each expression of the task resolved. */
+/** The project's data source types, by name and by id (a name match wins, as the worker's lookup). */
+function useDatasourceType(enabled: boolean): (ref: string) => SqlDialect | undefined {
+  const trpc = useTRPC();
+  const { p: projectId } = useParams<{ p: string }>();
+  const list = useQuery({
+    ...trpc.datasource.list.queryOptions({ projectId }),
+    staleTime: 30_000,
+    enabled,
+  });
+  const data = list.data;
+  return useCallback(
+    (ref: string) => (data?.find((d) => d.name === ref) ?? data?.find((d) => d.id === ref))?.type,
+    [data],
+  );
+}
+
+/**
+ * Task panel section: pick a schedule time and see each expression of the task resolved; a sql
+ * task's statements as they will run, with their bound values.
+ */
 export function ParamsPreview({
   task,
   globalParams,
 }: {
-  task: Pick<TaskDefinition, "params" | "localParams">;
+  task: Pick<TaskDefinition, "type" | "params" | "localParams">;
   globalParams: readonly Param[];
 }) {
   const id = useId();
   const [when, setWhen] = useState(() => localInputValue(new Date()));
   const timeZone = useMemo(() => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC", []);
+  const datasourceType = useDatasourceType(task.type === sqlTaskType.type);
   const baseTime = new Date(when);
   const lines = Number.isNaN(baseTime.getTime())
     ? []
-    : previewTask(task, globalParams, baseTime, timeZone);
+    : previewTask(task, globalParams, baseTime, timeZone, { datasourceType });
 
   return (
     <section data-testid="params-preview" className="space-y-2">
@@ -58,6 +82,8 @@ export function ParamsPreview({
                 <p role="alert" className="rounded bg-red-50 px-2 py-1 text-red-700">
                   {l.error}
                 </p>
+              ) : l.sql ? (
+                <SqlStatement preview={l.sql} />
               ) : (
                 <pre className="max-h-32 overflow-auto whitespace-pre-wrap rounded bg-slate-50 px-2 py-1 font-mono text-[11px] text-slate-800 ring-1 ring-slate-200">
                   {l.resolved}

@@ -1,5 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { resolveSqlTaskParams, toPlaceholders, type SqlDialect } from "./sql-binding";
+import { withValueResolver } from "./resolve";
+import {
+  explainSql,
+  resolveSqlTaskParams,
+  toPlaceholders,
+  type SqlDialect,
+  type SqlPiece,
+} from "./sql-binding";
 
 const context = {
   params: {
@@ -17,6 +24,22 @@ function bound(sql: string, dialect: SqlDialect) {
   const r = resolveSqlTaskParams({ datasource: "ds", sql }, context);
   if (!r.ok) throw new Error(r.error.message);
   return toPlaceholders(r.value.sqlBinds.sql, dialect);
+}
+
+function explained(sql: string, dialect: SqlDialect): SqlPiece[] {
+  const r = withValueResolver(context, (resolver) => explainSql(sql, resolver, dialect));
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+/** The text and values the pieces of {@link explainSql} stand for. */
+function joined(pieces: SqlPiece[]) {
+  return {
+    text: pieces
+      .map((p) => (p.kind === "sql" ? p.text : p.kind === "text" ? p.value : p.placeholder))
+      .join(""),
+    values: pieces.flatMap((p) => (p.kind === "bind" ? [p.value] : [])),
+  };
 }
 
 describe("sql params become bound values", () => {
@@ -72,6 +95,32 @@ describe("sql params become bound values", () => {
     ["select x${n}y", "postgresql", "select x $1 y", ["5"]],
   ])("%s (%s)", (sql, dialect, text, values) => {
     expect(bound(sql, dialect)).toEqual({ text, values });
+    // The preview's explanation stands for exactly what is sent.
+    expect(joined(explained(sql, dialect))).toEqual({ text, values });
+  });
+
+  test("explainSql tells the statement's own text, text substitutions and bound values apart", () => {
+    expect(
+      explained("select * from !{table} where d = '${dt}' and n = ${n}+$[yyyyMMdd]", "postgresql"),
+    ).toEqual([
+      { kind: "sql", text: "select * from " },
+      { kind: "text", reference: "!{table}", value: "orders_20260228" },
+      { kind: "sql", text: " where d = " },
+      { kind: "bind", reference: "${dt}", placeholder: "$1", value: "20260228" },
+      { kind: "sql", text: " and n = " },
+      { kind: "bind", reference: "${n}", placeholder: "$2", value: "5" },
+      { kind: "sql", text: "+" },
+      { kind: "bind", reference: "$[yyyyMMdd]", placeholder: "$3", value: "20260301" },
+    ]);
+    expect(explained("select ${n}!{n}", "postgresql")).toEqual([
+      { kind: "sql", text: "select " },
+      // Apart from the pasted-in text after it, as the sent statement has it.
+      { kind: "bind", reference: "${n}", placeholder: "$1 ", value: "5" },
+      { kind: "text", reference: "!{n}", value: "5" },
+    ]);
+    expect(
+      explained("select ${n}, ${n}", "mysql").map((p) => p.kind === "bind" && p.placeholder),
+    ).toEqual([false, "?", false, "?"]);
   });
 
   test("a statement without references is sent as it is, with no values", () => {

@@ -28,28 +28,42 @@ export interface SqlBinds {
   postStatements: BoundSql[];
 }
 
+/**
+ * One piece of a statement as it will run (see {@link explainSql}): the statement's own text, a
+ * `!{name}` replaced by its value as text, or a bound value — sent apart, a placeholder in its place.
+ */
+export type SqlPiece =
+  | { kind: "sql"; text: string }
+  | { kind: "text"; reference: string; value: string }
+  | { kind: "bind"; reference: string; placeholder: string; value: string };
+
+type ScannedPiece =
+  Exclude<SqlPiece, { kind: "bind" }> | { kind: "bind"; reference: string; value: string };
+
 const NAME = String.raw`\s*([A-Za-z_][A-Za-z0-9_.]*)\s*`;
 /** `${name}` (bound), `$[expression]` (bound), `!{name}` (text). Anything else is left as it is. */
 const REFERENCE = new RegExp(String.raw`\$\{${NAME}\}|\$\[([^\]]*)\]|!\{${NAME}\}`, "g");
 
 /**
- * Splits `sql` around its `${name}` and `$[...]` references, resolving their values, and replaces
- * `!{name}` by its value as text. References are found everywhere, as DolphinScheduler does, also
- * inside string literals and comments; a bound reference directly wrapped in matching quotes
- * (`'${dt}'`) loses them, since the bound value is a string already. Any other reference inside a
- * literal or comment becomes a placeholder there, which the database then rejects.
+ * Splits `sql` into its own text, `!{name}` text substitutions and `${name}`/`$[...]` bound values,
+ * resolving the values. References are found everywhere, as DolphinScheduler does, also inside string
+ * literals and comments; a bound reference directly wrapped in matching quotes (`'${dt}'`) loses them,
+ * since the bound value is a string already. Any other reference inside a literal or comment becomes a
+ * placeholder there, which the database then rejects.
  */
-export function bindSql(sql: string, resolver: ValueResolver): BoundSql {
-  const text: string[] = [];
-  const values: string[] = [];
-  let piece = "";
+function scanSql(sql: string, resolver: ValueResolver): ScannedPiece[] {
+  const pieces: ScannedPiece[] = [];
+  const own = (text: string) => {
+    if (text !== "") pieces.push({ kind: "sql", text });
+  };
   let from = 0;
   for (const m of sql.matchAll(REFERENCE)) {
     const [whole, name, expression, raw] = m;
     let start = m.index;
     let end = start + whole.length;
     if (raw !== undefined) {
-      piece += sql.slice(from, start) + resolver.param(raw);
+      own(sql.slice(from, start));
+      pieces.push({ kind: "text", reference: whole, value: resolver.param(raw) });
       from = end;
       continue;
     }
@@ -58,19 +72,53 @@ export function bindSql(sql: string, resolver: ValueResolver): BoundSql {
       start -= 1;
       end += 1;
     }
-    text.push(piece + sql.slice(from, start));
-    values.push(name !== undefined ? resolver.param(name) : resolver.time(expression!));
-    piece = "";
+    own(sql.slice(from, start));
+    const value = name !== undefined ? resolver.param(name) : resolver.time(expression!);
+    pieces.push({ kind: "bind", reference: whole, value });
     from = end;
   }
-  text.push(piece + sql.slice(from));
+  own(sql.slice(from));
+  return pieces;
+}
+
+function boundOf(pieces: readonly ScannedPiece[]): BoundSql {
+  const text = [""];
+  const values: string[] = [];
+  for (const p of pieces) {
+    if (p.kind === "bind") {
+      values.push(p.value);
+      text.push("");
+    } else {
+      text[text.length - 1] += p.kind === "sql" ? p.text : p.value;
+    }
+  }
   return { text, values };
 }
 
 /**
+ * Splits `sql` around its `${name}` and `$[...]` references, resolving their values, and replaces
+ * `!{name}` by its value as text (see {@link scanSql} for where references are found). Throws only
+ * what `resolver` throws.
+ */
+export function bindSql(sql: string, resolver: ValueResolver): BoundSql {
+  return boundOf(scanSql(sql, resolver));
+}
+
+/**
+ * The placeholder for the `n`th (1-based) bound value, after the statement text `before` and ahead of
+ * `after`: PostgreSQL `$n`, kept apart from adjacent identifier characters (`x${a}` would read as
+ * `x$1`), MySQL `?`.
+ */
+function placeholder(dialect: SqlDialect, n: number, before: string, after: string): string {
+  if (dialect === "mysql") return "?";
+  const b = /[A-Za-z0-9_$]$/.test(before) ? " " : "";
+  const a = /^[A-Za-z0-9_$]/.test(after) ? " " : "";
+  return `${b}$${n}${a}`;
+}
+
+/**
  * The statement text with placeholders for `dialect` — PostgreSQL `$1 … $n`, MySQL `?` — one per
- * reference (a repeated param is bound again, so each place infers its own type). A PostgreSQL
- * placeholder is kept apart from adjacent identifier characters (`x${a}` would read as `x$1`).
+ * reference (a repeated param is bound again, so each place infers its own type).
  */
 export function toPlaceholders(
   bound: BoundSql,
@@ -79,15 +127,31 @@ export function toPlaceholders(
   let text = bound.text[0] ?? "";
   for (let i = 1; i < bound.text.length; i++) {
     const next = bound.text[i]!;
-    if (dialect === "mysql") {
-      text += `?${next}`;
-      continue;
-    }
-    const before = /[A-Za-z0-9_$]$/.test(text) ? " " : "";
-    const after = /^[A-Za-z0-9_$]/.test(next) ? " " : "";
-    text += `${before}$${i}${after}${next}`;
+    text += placeholder(dialect, i, text, next) + next;
   }
   return { text, values: bound.values };
+}
+
+/**
+ * `sql` as it will run on `dialect`, piece by piece: the text {@link toPlaceholders} sends (the pieces'
+ * `text`, `value` of text substitutions and `placeholder` of binds, in order) with what each part came
+ * from. For showing a statement before it runs; throws only what `resolver` throws.
+ */
+export function explainSql(sql: string, resolver: ValueResolver, dialect: SqlDialect): SqlPiece[] {
+  const scanned = scanSql(sql, resolver);
+  const bound = boundOf(scanned);
+  let sent = "";
+  let n = 0;
+  return scanned.map((p): SqlPiece => {
+    if (p.kind !== "bind") {
+      sent += p.kind === "sql" ? p.text : p.value;
+      return p;
+    }
+    n += 1;
+    const ph = placeholder(dialect, n, sent, bound.text[n]!);
+    sent += ph;
+    return { ...p, placeholder: ph };
+  });
 }
 
 /**
