@@ -1,13 +1,7 @@
 import { create } from "zustand";
-import { useEditorStore } from "./store";
-
-/** Above this many tasks the minimap starts hidden: it draws every task again on every change. */
-export const MINIMAP_MAX_TASKS = 1500;
-
 interface CanvasSettings {
   snapToGrid: boolean;
-  /** null: decided by the task count. */
-  showMiniMap: boolean | null;
+  showMiniMap: boolean;
   searchOpen: boolean;
   helpOpen: boolean;
   toggleSnap: () => void;
@@ -19,7 +13,7 @@ interface CanvasSettings {
 /** View preferences of the canvas; not part of the workflow, so never in its history. */
 export const useCanvasSettings = create<CanvasSettings>()((set) => ({
   snapToGrid: false,
-  showMiniMap: null,
+  showMiniMap: true,
   searchOpen: false,
   helpOpen: false,
   toggleSnap: () => set((s) => ({ snapToGrid: !s.snapToGrid })),
@@ -30,15 +24,3 @@ export const useCanvasSettings = create<CanvasSettings>()((set) => ({
 
 /** Last pointer position over the canvas (client coordinates), where Ctrl-V pastes. */
 export const lastPointer: { x: number; y: number; inside: boolean } = { x: 0, y: 0, inside: false };
-
-/** Whether the minimap shows: the user's choice, else on for graphs up to MINIMAP_MAX_TASKS. */
-export function useMiniMapShown(): boolean {
-  const pref = useCanvasSettings((s) => s.showMiniMap);
-  const small = useEditorStore((s) => s.nodes.length <= MINIMAP_MAX_TASKS);
-  return pref ?? small;
-}
-
-export function currentMiniMap(): boolean {
-  const pref = useCanvasSettings.getState().showMiniMap;
-  return pref ?? useEditorStore.getState().nodes.length <= MINIMAP_MAX_TASKS;
-}

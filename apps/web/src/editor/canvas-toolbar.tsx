@@ -1,10 +1,10 @@
 "use client";
 
-import { useReactFlow } from "@xyflow/react";
 import { memo, type ReactNode } from "react";
 import { cn } from "~/_components/cn";
 import { Spinner } from "~/_components/ui";
-import { useCanvasSettings, useMiniMapShown } from "./canvas-settings";
+import { useCanvasSettings } from "./canvas-settings";
+import { useFitAll } from "./fit-all";
 import { useEditorStore } from "./store";
 import { useViewMode } from "./view-mode";
 
@@ -62,8 +62,8 @@ export const CanvasToolbar = memo(function CanvasToolbar() {
   const helpOpen = useCanvasSettings((s) => s.helpOpen);
   const setHelpOpen = useCanvasSettings((s) => s.setHelpOpen);
   const setSearchOpen = useCanvasSettings((s) => s.setSearchOpen);
-  const { fitView } = useReactFlow();
-  const miniMap = useMiniMapShown();
+  const fitAll = useFitAll();
+  const miniMap = useCanvasSettings((s) => s.showMiniMap);
 
   return (
     <div
@@ -113,7 +113,7 @@ export const CanvasToolbar = memo(function CanvasToolbar() {
         shortcut="F"
         testId="fit-view"
         disabled={!hasTasks}
-        onClick={() => void fitView({ padding: 0.2, maxZoom: 1, duration: 200 })}
+        onClick={() => fitAll({ padding: 0.2, maxZoom: 1, duration: 200 })}
       >
         <Glyph d="M2 6V2h4M10 2h4v4M14 10v4h-4M6 14H2v-4" />
       </ToolButton>

@@ -8,8 +8,10 @@ import {
   ReactFlow,
   SelectionMode,
   useReactFlow,
+  useStoreApi,
   type Connection,
   type NodeHandle,
+  type Viewport,
 } from "@xyflow/react";
 import {
   useCallback,
@@ -20,11 +22,15 @@ import {
   type DragEvent,
   type PointerEvent,
 } from "react";
-import { lastPointer, useCanvasSettings, useMiniMapShown } from "./canvas-settings";
+import { CanvasMiniMap } from "./canvas-minimap";
+import { lastPointer, useCanvasSettings } from "./canvas-settings";
 import { CanvasToolbar } from "./canvas-toolbar";
+import { taskBounds, useFitAll } from "./fit-all";
+import { GridBackground } from "./grid-background";
 import { editorNodeTypes } from "./node-types";
 import { DRAG_MIME } from "./palette";
 import { benchHook, stockCanvas } from "./perf-flags";
+import { grow, needsNewWindow, tasksInWindow, viewRect, type Rect } from "./render-window";
 import { SearchBox } from "./search-box";
 import { ShortcutsHelp, useEditorShortcuts } from "./shortcuts";
 import { useEditorStore } from "./store";
@@ -69,19 +75,69 @@ const TASK_HANDLES: NodeHandle[] = [
  */
 const SIZE = { width: NODE_WIDTH, height: NODE_HEIGHT };
 const sized = new WeakMap<TaskNode, TaskNode>();
-function withSize(n: TaskNode): TaskNode {
-  let s = sized.get(n);
+const sizedHidden = new WeakMap<TaskNode, TaskNode>();
+function withSize(n: TaskNode, hidden = false): TaskNode {
+  const cache = hidden ? sizedHidden : sized;
+  let s = cache.get(n);
   if (!s) {
     s = { ...n, width: NODE_WIDTH, height: NODE_HEIGHT, measured: SIZE, handles: TASK_HANDLES };
-    sized.set(n, s);
+    if (hidden) s.hidden = true;
+    cache.set(n, s);
   }
   return s;
 }
 
-/** The editable DAG: drop palette items, connect handles, box-select, and the canvas's own controls. */
-export function Canvas() {
+/** Overscan of the render window: this share of the view's width and height on every side. */
+const WINDOW_MARGIN = 0.25;
+
+/**
+ * The render window (see render-window.ts): follows React Flow's viewport through a store
+ * subscription and changes — re-rendering the canvas — only when the view leaves it.
+ */
+function useRenderWindow(enabled: boolean): Rect | null {
+  const store = useStoreApi();
+  const [win, setWin] = useState<Rect | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    let current: Rect | null = null;
+    const check = () => {
+      const { transform, width, height } = store.getState();
+      if (!width || !height) return;
+      const view = viewRect(transform, width, height);
+      if (!needsNewWindow(current, view, WINDOW_MARGIN)) return;
+      current = grow(view, WINDOW_MARGIN);
+      setWin(current);
+    };
+    check();
+    return store.subscribe(check);
+  }, [store, enabled]);
+  return win;
+}
+
+/**
+ * What React Flow gets: the tasks in the render window with their edges, plus selected tasks outside
+ * it as hidden nodes (not mounted, but a drag still moves the whole selection).
+ */
+function useRenderedGraph(stock: boolean) {
   const nodes = useEditorStore((s) => s.nodes);
   const edges = useEditorStore((s) => s.edges);
+  const win = useRenderWindow(!stock);
+  return useMemo(() => {
+    if (stock) return { nodes, edges };
+    if (!win) return { nodes: [], edges: [] };
+    const ids = tasksInWindow(nodes, edges, win, SIZE);
+    const shown: TaskNode[] = [];
+    for (const n of nodes) {
+      if (ids.has(n.id)) shown.push(withSize(n));
+      else if (n.selected) shown.push(withSize(n, true));
+    }
+    return { nodes: shown, edges: edges.filter((e) => ids.has(e.source) && ids.has(e.target)) };
+  }, [nodes, edges, win, stock]);
+}
+
+/** The editable DAG: drop palette items, connect handles, box-select, and the canvas's own controls. */
+export function Canvas() {
+  const taskCount = useEditorStore((s) => s.nodes.length);
   const onNodesChange = useEditorStore((s) => s.onNodesChange);
   const onEdgesChange = useEditorStore((s) => s.onEdgesChange);
   const connect = useEditorStore((s) => s.connect);
@@ -89,10 +145,11 @@ export function Canvas() {
   const graphEpoch = useEditorStore((s) => s.graphEpoch);
   const readOnly = useViewMode((s) => s.readOnly);
   const snapToGrid = useCanvasSettings((s) => s.snapToGrid);
-  const miniMap = useMiniMapShown();
+  const miniMap = useCanvasSettings((s) => s.showMiniMap);
   const [stock] = useState(stockCanvas);
-  const shownNodes = useMemo(() => (stock ? nodes : nodes.map(withSize)), [nodes, stock]);
-  const { screenToFlowPosition, fitView, setViewport } = useReactFlow();
+  const rendered = useRenderedGraph(stock);
+  const { screenToFlowPosition, setViewport } = useReactFlow();
+  const fitAll = useFitAll();
   useEditorShortcuts();
   useEffect(() => {
     if (benchHook()) Object.assign(window, { shoalEditor: useEditorStore });
@@ -106,29 +163,35 @@ export function Canvas() {
   useEffect(() => {
     if (graphEpoch === fittedEpoch.current) return;
     fittedEpoch.current = graphEpoch;
-    const all = useEditorStore.getState().nodes;
-    if (all.length === 0) return;
-    let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (const n of all) {
-      minX = Math.min(minX, n.position.x);
-      minY = Math.min(minY, n.position.y);
-      maxX = Math.max(maxX, n.position.x + NODE_WIDTH);
-      maxY = Math.max(maxY, n.position.y + NODE_HEIGHT);
-    }
+    const bounds = taskBounds(useEditorStore.getState().nodes);
+    if (!bounds) return;
     const box = wrapper.current?.getBoundingClientRect();
-    const fitZoom = box
-      ? Math.min(box.width / (maxX - minX), box.height / (maxY - minY)) / 1.25
-      : 1;
-    if (stock || fitZoom >= MIN_FIT_ZOOM) {
-      requestAnimationFrame(() => void fitView(FIT));
-      return;
+    const fitZoom = box ? Math.min(box.width / bounds.width, box.height / bounds.height) / 1.25 : 1;
+    if (stock) {
+      // React Flow's fitView waits for its nodes to be measured.
+      requestAnimationFrame(() => fitAll(FIT));
+    } else if (fitZoom >= MIN_FIT_ZOOM) {
+      fitAll(FIT);
+    } else {
+      void setViewport({
+        x: 40 - bounds.x * FIRST_VIEW_ZOOM,
+        y: 40 - bounds.y * FIRST_VIEW_ZOOM,
+        zoom: FIRST_VIEW_ZOOM,
+      });
     }
-    void setViewport({
-      x: 40 - minX * FIRST_VIEW_ZOOM,
-      y: 40 - minY * FIRST_VIEW_ZOOM,
-      zoom: FIRST_VIEW_ZOOM,
-    });
-  }, [graphEpoch, fitView, setViewport, stock]);
+  }, [graphEpoch, fitAll, setViewport, stock]);
+
+  // The viewport is its own compositor layer (globals.css), which keeps the raster scale it had when
+  // it was promoted: after a zoom, demote it for two frames so tasks are redrawn sharp at the new scale.
+  const rasterZoom = useRef<number | null>(null);
+  const onMoveEnd = useCallback((_: unknown, vp: Viewport) => {
+    if (rasterZoom.current === vp.zoom) return;
+    rasterZoom.current = vp.zoom;
+    const el = wrapper.current?.querySelector<HTMLElement>(".react-flow__viewport");
+    if (!el) return;
+    el.style.willChange = "auto";
+    requestAnimationFrame(() => requestAnimationFrame(() => (el.style.willChange = "")));
+  }, []);
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (!e.dataTransfer.types.includes(DRAG_MIME)) return;
@@ -159,26 +222,28 @@ export function Canvas() {
     <div
       ref={wrapper}
       data-testid="canvas"
-      data-task-count={nodes.length}
-      className="relative h-full w-full"
+      data-task-count={taskCount}
+      className="shoal-canvas relative h-full w-full"
       onDragOver={onDragOver}
       onDrop={onDrop}
       onPointerMove={onPointerMove}
       onPointerLeave={onPointerLeave}
     >
       <ReactFlow
-        nodes={shownNodes}
-        edges={edges}
+        nodes={rendered.nodes}
+        edges={rendered.edges}
         nodeTypes={editorNodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onMoveEnd={stock ? undefined : onMoveEnd}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         // The editor's own Delete handler removes nodes and edges as one undo step.
         deleteKeyCode={null}
         multiSelectionKeyCode={["Meta", "Control", "Shift"]}
-        onlyRenderVisibleElements={!stock}
+        // Culling is the render window's job (useRenderedGraph); React Flow's own would redo it per frame.
+        onlyRenderVisibleElements={false}
         selectionOnDrag={!stock}
         panOnDrag={stock ? true : PAN_BUTTONS}
         panOnScroll={!stock}
@@ -194,22 +259,23 @@ export function Canvas() {
         defaultEdgeOptions={{ type: "smoothstep" }}
         connectionRadius={30}
       >
-        <Background gap={16} color="#cbd5e1" />
         <Controls showInteractive={false} />
-        {(miniMap || stock) && (
-          <MiniMap
-            pannable
-            zoomable
-            className="!bg-white"
-            nodeColor="#94a3b8"
-            style={{ width: 140, height: 90 }}
-          />
+        {stock ? (
+          <>
+            <Background gap={16} color="#cbd5e1" />
+            <MiniMap pannable zoomable nodeColor="#94a3b8" style={{ width: 160, height: 100 }} />
+          </>
+        ) : (
+          <>
+            <GridBackground />
+            {miniMap && <CanvasMiniMap />}
+          </>
         )}
       </ReactFlow>
       <CanvasToolbar />
       <SearchBox />
       <ShortcutsHelp />
-      {nodes.length === 0 && (
+      {taskCount === 0 && (
         <div className="pointer-events-none absolute inset-0 flex items-center justify-center">
           <p className="rounded-lg bg-white/90 px-4 py-3 text-sm text-slate-500 shadow-sm ring-1 ring-slate-200">
             Drag a task type from the palette onto the canvas — or import a JSON definition.

@@ -2,7 +2,8 @@
 
 import { useReactFlow } from "@xyflow/react";
 import { memo, useEffect } from "react";
-import { currentMiniMap, lastPointer, useCanvasSettings } from "./canvas-settings";
+import { lastPointer, useCanvasSettings } from "./canvas-settings";
+import { useFitAll } from "./fit-all";
 import { useEditorStore } from "./store";
 import { useViewMode } from "./view-mode";
 
@@ -53,7 +54,8 @@ function pastePoint(
 
 /** The editor's keyboard: history, selection, clipboard (system copy/paste events), search, view. */
 export function useEditorShortcuts(): void {
-  const { screenToFlowPosition, fitView } = useReactFlow();
+  const { screenToFlowPosition } = useReactFlow();
+  const fitAll = useFitAll();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (typingIn(e.target) || e.defaultPrevented) return;
@@ -80,9 +82,9 @@ export function useEditorShortcuts(): void {
         return act(() => store.selectTask(""));
       }
       if (key === "l" && !readOnly) return act(() => void store.relayout());
-      if (key === "f") return act(() => void fitView({ padding: 0.2, maxZoom: 1, duration: 200 }));
+      if (key === "f") return act(() => fitAll({ padding: 0.2, maxZoom: 1, duration: 200 }));
       if (key === "g") return act(settings.toggleSnap);
-      if (key === "m") return act(() => settings.setMiniMap(!currentMiniMap()));
+      if (key === "m") return act(() => settings.setMiniMap(!settings.showMiniMap));
     };
     // Copy and paste go through the clipboard events: no permission prompt, and the system clipboard.
     const onCopy = (e: ClipboardEvent, cut: boolean) => {
@@ -112,7 +114,7 @@ export function useEditorShortcuts(): void {
       document.removeEventListener("cut", cut);
       document.removeEventListener("paste", onPaste);
     };
-  }, [screenToFlowPosition, fitView]);
+  }, [screenToFlowPosition, fitAll]);
 }
 
 function hasTextSelection(): boolean {
