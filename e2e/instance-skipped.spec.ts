@@ -63,7 +63,45 @@ test("a finished instance shows the branch its switch did not take as skipped, n
     await expect(node).not.toContainText("not started");
     await expect(node).toHaveAttribute("title", /branch not taken by route/);
   }
+  // Edges into skipped tasks are greyed and dashed and say why; the ones followed are drawn as usual.
+  for (const [from, to] of [
+    ["route", "load-us"],
+    ["load-us", "report-us"],
+  ]) {
+    const edge = page.getByTestId(`rf__edge-${from}->${to}`);
+    await expect(edge).toHaveClass(/skipped-edge/);
+    await expect(edge).toHaveAttribute(
+      "aria-label",
+      `Edge from ${from} to ${to}, not followed: branch not taken by route`,
+    );
+    await expect(edge.locator("path.react-flow__edge-path")).toHaveAttribute(
+      "style",
+      /stroke-dasharray: 5(px)?,? 4/,
+    );
+    await expect(edge.locator("title")).toHaveText(/not followed, branch not taken by route/);
+  }
+  const taken = page.getByTestId("rf__edge-route->load-eu");
+  await expect(taken).not.toHaveClass(/skipped-edge/);
+  await expect(taken.locator("path.react-flow__edge-path")).not.toHaveAttribute(
+    "style",
+    /dasharray/,
+  );
   await page.screenshot({ path: "apps/web/shots/instance-skipped-graph.png" });
+
+  // A skipped task opens its panel: why it did not run and what it is set up to do, no log.
+  await page.getByTestId("task-node-report-us").click();
+  const drawer = page.getByRole("complementary", { name: "Task report-us" });
+  await expect(drawer.getByTestId("drawer-skipped")).toContainText(
+    "Skipped: branch not taken by route",
+  );
+  const summary = drawer.getByTestId("task-summary");
+  await expect(summary).toContainText("Shell");
+  await expect(summary).toContainText("echo report-us");
+  await expect(drawer).not.toContainText("Not started yet");
+  await expect(drawer.getByRole("button", { name: "Force success" })).toBeDisabled();
+  await page.screenshot({ path: "apps/web/shots/instance-skipped-drawer.png" });
+  await drawer.getByRole("button", { name: "Close task panel" }).click();
+  await expect(drawer).toBeHidden();
 
   // Tasks: a "skipped" row without an attempt, its log button off.
   await page.getByRole("tab", { name: "Tasks" }).click();

@@ -13,8 +13,9 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { fromDefinition, type CanvasGraph } from "~/editor/from-definition";
 import { instanceNodeTypes } from "~/editor/node-types";
-import type { InstanceTaskNode } from "~/editor/types";
-import type { Skipped } from "./skipped";
+import type { DagEdge, InstanceTaskNode } from "~/editor/types";
+import { skipReason, type Skipped } from "./skipped";
+import { instanceEdgeTypes, SKIPPED_EDGE_COLOR, type SkippedEdge } from "./skipped-edge";
 
 export interface TaskLive {
   state: string;
@@ -57,6 +58,32 @@ function buildNodes(
   });
 }
 
+/** Edges into skipped tasks greyed and dashed, saying why on hover and to screen readers. */
+function buildEdges(
+  graph: CanvasGraph,
+  skipped: ReadonlyMap<string, Skipped>,
+): (DagEdge | SkippedEdge)[] {
+  const names = new Map(graph.nodes.map((n) => [n.id, n.data.task.name]));
+  return graph.edges.map((e) => {
+    const skip = skipped.get(e.target);
+    if (!skip) return e;
+    const from = names.get(e.source) ?? e.source;
+    const to = names.get(e.target) ?? e.target;
+    return {
+      ...e,
+      type: "skipped",
+      className: "skipped-edge",
+      data: { hint: `${from} → ${to}: not followed, ${skipReason(skip)}` },
+      ariaLabel: `Edge from ${from} to ${to}, not followed: ${skipReason(skip)}`,
+      style: { stroke: SKIPPED_EDGE_COLOR, strokeDasharray: "5 4" },
+      markerEnd:
+        typeof e.markerEnd === "object"
+          ? { ...e.markerEnd, color: SKIPPED_EDGE_COLOR }
+          : e.markerEnd,
+    };
+  });
+}
+
 /** The pinned definition's DAG, read-only, each task coloured by its latest attempt's state (or shown skipped). */
 export function InstanceGraph(props: {
   definition: unknown;
@@ -86,6 +113,7 @@ function Graph({
   onSelect: (code: string) => void;
 }) {
   const graph = useMemo(() => fromDefinition(definition), [definition]);
+  const edges = useMemo(() => buildEdges(graph, skipped), [graph, skipped]);
   const [nodes, setNodes] = useState<InstanceTaskNode[]>(() =>
     buildNodes(graph, live, skipped, selectedCode, []),
   );
@@ -127,8 +155,9 @@ function Graph({
     <div ref={box} className="h-full w-full">
       <ReactFlow
         nodes={nodes}
-        edges={graph.edges}
+        edges={edges}
         nodeTypes={instanceNodeTypes}
+        edgeTypes={instanceEdgeTypes}
         onNodesChange={onNodesChange}
         onNodeClick={onNodeClick}
         nodesDraggable={false}

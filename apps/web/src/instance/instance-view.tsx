@@ -336,6 +336,7 @@ export function InstanceView({ projectId, instanceId }: { projectId: string; ins
             projectId={projectId}
             instance={instance}
             task={selectedDef}
+            skipped={skipped.get(selectedDef.code)}
             latest={latest.get(selectedDef.code)}
             attempt={
               selectedAttempt ? allAttempts.find((a) => a.id === selectedAttempt) : undefined

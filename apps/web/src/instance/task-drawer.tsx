@@ -1,7 +1,13 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { isTaskFinal, isWorkflowFinal, transitionTask, transitionWorkflow } from "@shoal/core";
+import {
+  isTaskFinal,
+  isWorkflowFinal,
+  transitionTask,
+  transitionWorkflow,
+  type TaskDefinition,
+} from "@shoal/core";
 import type { RouterOutputs } from "@shoal/api";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
@@ -11,6 +17,9 @@ import { useTRPC } from "~/trpc/react";
 import { ConfirmDialog } from "./confirm-dialog";
 import { LogViewer } from "./log-viewer";
 import type { PendingCommand } from "./pending-command";
+import { skipReason, type Skipped } from "./skipped";
+import { SkippedBadge } from "./skipped-badge";
+import { TaskSummary } from "./task-summary";
 
 type Instance = RouterOutputs["instance"]["byId"]["instance"];
 type Attempt = RouterOutputs["instance"]["byId"]["allAttempts"][number];
@@ -24,12 +33,14 @@ const MODES: { mode: Mode; label: string; hint: string }[] = [
 
 /**
  * The selected task: its state, why it waits, its actions (force success, run from here) and the log
- * of the chosen attempt (latest unless one was picked).
+ * of the chosen attempt (latest unless one was picked). A task without an attempt (skipped on a branch
+ * not taken, or not started yet) shows what it is set up to do instead.
  */
 export function TaskDrawer({
   projectId,
   instance,
   task,
+  skipped,
   latest,
   attempt,
   downstreamCount,
@@ -41,7 +52,9 @@ export function TaskDrawer({
 }: {
   projectId: string;
   instance: Instance;
-  task: { code: string; name: string };
+  task: TaskDefinition;
+  /** Set when the task is on a branch not taken (it gets no attempt). */
+  skipped?: Skipped;
   latest: Attempt | undefined;
   attempt: Attempt | undefined;
   downstreamCount: number;
@@ -88,7 +101,10 @@ export function TaskDrawer({
         // Retry settings do not bear on forcing.
         { attempt: latest.attempt, retries: 0, retryIntervalSeconds: 0 },
       )
-    : ({ ok: false, reason: "the task has not run" } as const);
+    : ({
+        ok: false,
+        reason: skipped ? `it was skipped: ${skipReason(skipped)}` : "the task has not run",
+      } as const);
   const wfVerdict = transitionWorkflow(instance.state, {
     type: "taskForced",
   });
@@ -131,6 +147,7 @@ export function TaskDrawer({
       <div className="flex items-center gap-3 border-b border-slate-200 px-4 py-2.5">
         <h2 className="truncate text-sm font-semibold">{task.name}</h2>
         {shown && <StateBadge state={shown.state} testId="drawer-task-state" />}
+        {!shown && skipped && <SkippedBadge reason={skipReason(skipped)} />}
         {shown && (
           <span className="text-xs text-slate-500">
             attempt {shown.attempt}
@@ -235,9 +252,24 @@ export function TaskDrawer({
           finished={isTaskFinal(shown.state)}
         />
       ) : (
-        <p className="p-4 text-sm text-slate-500">
-          Not started yet — its log appears here as soon as it runs.
-        </p>
+        <div className="min-h-0 flex-1 space-y-4 overflow-y-auto p-4">
+          {skipped ? (
+            <div
+              data-testid="drawer-skipped"
+              className="rounded-md border border-dashed border-slate-300 bg-slate-50 px-3 py-2 text-sm"
+            >
+              <p className="font-medium text-slate-700">Skipped: {skipReason(skipped)}</p>
+              <p className="mt-0.5 text-xs text-slate-500">
+                It does not run in this instance, so it has no attempt and no log.
+              </p>
+            </div>
+          ) : (
+            <p className="text-sm text-slate-500">
+              Not started yet — its log appears here as soon as it runs.
+            </p>
+          )}
+          <TaskSummary task={task} />
+        </div>
       )}
       <ConfirmDialog
         open={confirmForce}
