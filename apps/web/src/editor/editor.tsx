@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
+import type { RouterOutputs } from "@shoal/api";
 import type { WorkflowDefinition } from "@shoal/core";
 import { useEffect, useRef } from "react";
 import { ErrorText } from "~/_components/ui";
@@ -15,20 +16,26 @@ import { TaskPanel } from "./task-panel";
 import { DiffSidePanel, showDiff, VersionBar } from "./version-view";
 import { useViewMode } from "./view-mode";
 
+type WorkflowById = RouterOutputs["workflow"]["byId"];
+
 /**
  * The workflow editor: palette, canvas, task panel and toolbar, for one workflow of one project. With
  * `version` it shows that saved version read-only; with `diffAgainst` too, what changed since that one.
+ * `initial` is the workflow as the server rendered the page; it is refetched after mounting all the
+ * same, since the router may replay an older render on Back.
  */
 export function WorkflowEditor({
   projectId,
   workflowId,
   version,
   diffAgainst,
+  initial,
 }: {
   projectId: string;
   workflowId: string;
   version?: number;
   diffAgainst?: number;
+  initial?: WorkflowById;
 }) {
   const trpc = useTRPC();
   const workflow = useQuery({
@@ -42,31 +49,27 @@ export function WorkflowEditor({
     refetchOnWindowFocus: false,
   });
   const load = useEditorStore((s) => s.load);
-  const loadedFor = useRef<string | null>(null);
+  const loaded = useRef(false);
   const readOnly = version !== undefined;
+  // Never an older react-query cache entry: the server's render of this page, then what was fetched.
+  const data = workflow.isFetchedAfterMount ? workflow.data : initial;
 
-  // Load the canvas once per mount, from a fetch made after mounting (never from an older cache entry).
+  // Load the canvas once per mount. A later fetch replaces it only if it holds another version and
+  // nothing was edited yet (the server's render was replayed from the router's cache); refetches of
+  // the version on the canvas (after a save, say) never reload it.
   useEffect(() => {
-    if (!workflow.data || !workflow.isFetchedAfterMount || loadedFor.current === workflowId) return;
-    if (diffAgainst !== undefined && !base.data) return;
-    loadedFor.current = workflowId;
-    load(workflow.data.definition, workflow.data.version);
+    if (!data || (diffAgainst !== undefined && !base.data)) return;
+    if (loaded.current) {
+      const s = useEditorStore.getState();
+      if (s.version === data.version || s.dirty) return;
+    }
+    loaded.current = true;
+    load(data.definition, data.version);
     useViewMode.getState().set({ readOnly });
-    if (base.data) showDiff(base.data.definition, workflow.data.definition);
-  }, [
-    workflow.data,
-    workflow.isFetchedAfterMount,
-    workflowId,
-    load,
-    readOnly,
-    diffAgainst,
-    base.data,
-  ]);
+    if (base.data) showDiff(base.data.definition, data.definition);
+  }, [data, load, readOnly, diffAgainst, base.data]);
   useEffect(() => () => useViewMode.getState().set({ readOnly: false }), []);
 
-  if (workflow.isPending || (!workflow.isFetchedAfterMount && workflow.isFetching)) {
-    return <p className="p-6 text-sm text-slate-500">Loading workflow…</p>;
-  }
   if (workflow.isError || base.isError) {
     return (
       <div className="p-6">
@@ -76,6 +79,7 @@ export function WorkflowEditor({
       </div>
     );
   }
+  if (!data) return <p className="p-6 text-sm text-slate-500">Loading workflow…</p>;
   return (
     <ReactFlowProvider>
       <div className="flex h-full min-h-0 flex-col">
@@ -83,24 +87,24 @@ export function WorkflowEditor({
           <VersionBar
             projectId={projectId}
             workflowId={workflowId}
-            name={workflow.data.workflow.name}
-            version={workflow.data.version}
-            currentVersion={workflow.data.workflow.currentVersion}
+            name={data.workflow.name}
+            version={data.version}
+            currentVersion={data.workflow.currentVersion}
             diffAgainst={diffAgainst}
           />
         ) : (
           <Toolbar
             projectId={projectId}
             workflowId={workflowId}
-            name={workflow.data.workflow.name}
-            savedDefinition={workflow.data.definition}
+            name={data.workflow.name}
+            savedDefinition={data.definition}
           />
         )}
         <div className="flex min-h-0 flex-1">
           {!readOnly ? (
             <Palette />
           ) : base.data ? (
-            <DiffSidePanel before={base.data.definition} after={workflow.data.definition} />
+            <DiffSidePanel before={base.data.definition} after={data.definition} />
           ) : null}
           <div className="relative min-w-0 flex-1 bg-slate-50">
             <Canvas />

@@ -1,5 +1,7 @@
+import type { RouterOutputs } from "@shoal/api";
 import type { Metadata } from "next";
 import { WorkflowEditor } from "~/editor/editor";
+import { serverCaller } from "~/trpc/server-caller";
 
 export const metadata: Metadata = { title: "Workflow editor" };
 
@@ -21,6 +23,13 @@ export default async function EditorPage({
   const sp = await searchParams;
   const version = versionParam(sp.version);
   const diffAgainst = version !== undefined ? versionParam(sp.diff) : undefined;
+  // Rendered with the page, so the canvas draws as soon as it hydrates instead of fetching first.
+  // A failure (not found, no access, bad id) is left to the client's own fetch, which shows it.
+  const initial = await serverCaller()
+    .then((api) => api.workflow.byId({ projectId: p, workflowId: w, version }))
+    // The shape the client gets over HTTP (dates as ISO strings), so both sources look alike.
+    .then((wf) => JSON.parse(JSON.stringify(wf)) as RouterOutputs["workflow"]["byId"])
+    .catch(() => undefined);
   return (
     <WorkflowEditor
       key={`${version ?? "current"}:${diffAgainst ?? ""}`}
@@ -28,6 +37,7 @@ export default async function EditorPage({
       workflowId={w}
       version={version}
       diffAgainst={diffAgainst}
+      initial={initial}
     />
   );
 }
