@@ -4,24 +4,13 @@ import {
   Background,
   Controls,
   MiniMap,
-  Position,
   ReactFlow,
   SelectionMode,
   useReactFlow,
-  useStoreApi,
   type Connection,
-  type NodeHandle,
   type Viewport,
 } from "@xyflow/react";
-import {
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type DragEvent,
-  type PointerEvent,
-} from "react";
+import { useCallback, useEffect, useRef, useState, type DragEvent, type PointerEvent } from "react";
 import { CanvasMiniMap } from "./canvas-minimap";
 import { lastPointer, useCanvasSettings } from "./canvas-settings";
 import { CanvasToolbar } from "./canvas-toolbar";
@@ -30,11 +19,11 @@ import { GridBackground } from "./grid-background";
 import { editorNodeTypes } from "./node-types";
 import { DRAG_MIME } from "./palette";
 import { benchHook, stockCanvas } from "./perf-flags";
-import { grow, needsNewWindow, tasksInWindow, viewRect, type Rect } from "./render-window";
+import { useRenderedGraph } from "./rendered-graph";
 import { SearchBox } from "./search-box";
 import { ShortcutsHelp, useEditorShortcuts } from "./shortcuts";
 import { useEditorStore } from "./store";
-import { NODE_HEIGHT, NODE_WIDTH, type TaskNode } from "./types";
+import { NODE_HEIGHT, NODE_WIDTH } from "./types";
 import { useViewMode } from "./view-mode";
 
 const PAN_BUTTONS = [1, 2]; // middle and right mouse; the left one box-selects
@@ -43,97 +32,6 @@ const FIT = { padding: 0.25, maxZoom: 1, duration: 0 } as const;
 /** A graph that fits the view only below this zoom opens at its top-left corner instead, readable. */
 const MIN_FIT_ZOOM = 0.4;
 const FIRST_VIEW_ZOOM = 0.8;
-
-/** Where a task's handles sit (globals.css draws them 10px, centred on its left and right edges). */
-const HANDLE = 10;
-const HANDLE_Y = (NODE_HEIGHT - HANDLE) / 2;
-const TASK_HANDLES: NodeHandle[] = [
-  {
-    type: "target",
-    position: Position.Left,
-    x: -HANDLE / 2,
-    y: HANDLE_Y,
-    width: HANDLE,
-    height: HANDLE,
-  },
-  {
-    type: "source",
-    position: Position.Right,
-    x: NODE_WIDTH - HANDLE / 2,
-    y: HANDLE_Y,
-    width: HANDLE,
-    height: HANDLE,
-  },
-];
-
-/**
- * Tasks have a fixed size (NODE_WIDTH × NODE_HEIGHT), so React Flow is given it and their handles up
- * front: otherwise it keeps each mounted task hidden until a ResizeObserver has measured it and a
- * "dimensions" change went through the store and re-rendered the canvas — a whole extra round on
- * open. `measured` too: only then does React Flow count the nodes as initialised (a queued fitView
- * waits for that). Cached per node object so unchanged nodes stay identical for React Flow.
- */
-const SIZE = { width: NODE_WIDTH, height: NODE_HEIGHT };
-const sized = new WeakMap<TaskNode, TaskNode>();
-const sizedHidden = new WeakMap<TaskNode, TaskNode>();
-function withSize(n: TaskNode, hidden = false): TaskNode {
-  const cache = hidden ? sizedHidden : sized;
-  let s = cache.get(n);
-  if (!s) {
-    s = { ...n, width: NODE_WIDTH, height: NODE_HEIGHT, measured: SIZE, handles: TASK_HANDLES };
-    if (hidden) s.hidden = true;
-    cache.set(n, s);
-  }
-  return s;
-}
-
-/** Overscan of the render window: this share of the view's width and height on every side. */
-const WINDOW_MARGIN = 0.25;
-
-/**
- * The render window (see render-window.ts): follows React Flow's viewport through a store
- * subscription and changes — re-rendering the canvas — only when the view leaves it.
- */
-function useRenderWindow(enabled: boolean): Rect | null {
-  const store = useStoreApi();
-  const [win, setWin] = useState<Rect | null>(null);
-  useEffect(() => {
-    if (!enabled) return;
-    let current: Rect | null = null;
-    const check = () => {
-      const { transform, width, height } = store.getState();
-      if (!width || !height) return;
-      const view = viewRect(transform, width, height);
-      if (!needsNewWindow(current, view, WINDOW_MARGIN)) return;
-      current = grow(view, WINDOW_MARGIN);
-      setWin(current);
-    };
-    check();
-    return store.subscribe(check);
-  }, [store, enabled]);
-  return win;
-}
-
-/**
- * What React Flow gets: the tasks in the render window with their edges, plus selected tasks outside
- * it as hidden nodes (not mounted, but a drag still moves the whole selection).
- */
-function useRenderedGraph(stock: boolean) {
-  const nodes = useEditorStore((s) => s.nodes);
-  const edges = useEditorStore((s) => s.edges);
-  const win = useRenderWindow(!stock);
-  return useMemo(() => {
-    if (stock) return { nodes, edges };
-    if (!win) return { nodes: [], edges: [] };
-    const ids = tasksInWindow(nodes, edges, win, SIZE);
-    const shown: TaskNode[] = [];
-    for (const n of nodes) {
-      if (ids.has(n.id)) shown.push(withSize(n));
-      else if (n.selected) shown.push(withSize(n, true));
-    }
-    return { nodes: shown, edges: edges.filter((e) => ids.has(e.source) && ids.has(e.target)) };
-  }, [nodes, edges, win, stock]);
-}
 
 /** The editable DAG: drop palette items, connect handles, box-select, and the canvas's own controls. */
 export function Canvas() {
@@ -267,7 +165,7 @@ export function Canvas() {
           </>
         ) : (
           <>
-            <GridBackground />
+            <GridBackground area={rendered.area} />
             {miniMap && <CanvasMiniMap />}
           </>
         )}

@@ -1,57 +1,59 @@
 "use client";
 
-import { useStoreApi } from "@xyflow/react";
-import { useLayoutEffect, useRef } from "react";
+import { useStore, ViewportPortal, type ReactFlowState } from "@xyflow/react";
+import type { Rect } from "./render-window";
 
 /** Spacing of the dots in flow units: the snap grid's, so snapped tasks sit on dots. */
 const GAP = 16;
 /** Dots closer than this on screen (zoomed out) turn into a grey haze; every 4th one is drawn instead. */
 const MIN_SCREEN_GAP = 8;
 
+const zoomOf = (s: ReactFlowState) => s.transform[2];
+
 /**
- * The canvas's dot grid, drawn as one CSS pattern on its own compositor layer that is moved, never
- * repainted, while the view pans: the layer is one tile larger than the pane on each side and is
- * shifted by the pan offset modulo the tile. React Flow's <Background> re-renders and repaints a
- * full-screen SVG pattern on every pan frame instead — most of a pan frame's cost on a 1000-task
- * graph in a software-rendered browser. Only a zoom changes the pattern (and so repaints it).
+ * The canvas's dot grid: one CSS pattern inside the viewport, under all tasks drawn, so a pan
+ * moves it with the tasks and never repaints it (React Flow's <Background> re-renders and repaints a
+ * full-screen SVG on every pan frame). It also keeps the viewport one dense compositor layer: without
+ * a backdrop under everything drawn, Chrome splits the tasks and long edges scattered over a big
+ * graph into dozens of layers (a sparse layer wastes memory), and re-layerising those on every pan
+ * frame costs more than drawing them.
  */
-export function GridBackground({ color = "#cbd5e1" }: { color?: string }) {
-  const store = useStoreApi();
-  const ref = useRef<HTMLDivElement>(null);
-
-  // Written to the DOM from a store subscription, as React Flow's own viewport does: a pan frame
-  // must not re-render React.
-  useLayoutEffect(() => {
-    let last = { tx: NaN, ty: NaN, zoom: NaN };
-    const apply = () => {
-      const el = ref.current;
-      const [tx, ty, zoom] = store.getState().transform;
-      if (!el || (tx === last.tx && ty === last.ty && zoom === last.zoom)) return;
-      let gap = GAP * zoom;
-      while (gap < MIN_SCREEN_GAP) gap *= 4;
-      if (zoom !== last.zoom) {
-        el.style.backgroundSize = `${gap}px ${gap}px`;
-        el.style.inset = `${-gap}px`;
-      }
-      last = { tx, ty, zoom };
-      // A dot sits at each tile's centre; put one on the flow origin (screen tx, ty).
-      const mod = (v: number) => (((v - gap / 2) % gap) + gap) % gap;
-      el.style.transform = `translate3d(${mod(tx)}px, ${mod(ty)}px, 0)`;
-    };
-    apply();
-    return store.subscribe(apply);
-  }, [store]);
-
+export function GridBackground({
+  area,
+  color = "#cbd5e1",
+  fill = "#f8fafc",
+}: {
+  area: Rect | null;
+  color?: string;
+  fill?: string;
+}) {
+  const zoom = useStore(zoomOf);
+  if (!area) return null;
+  let gap = GAP;
+  while (gap * zoom < MIN_SCREEN_GAP) gap *= 4;
+  // Dots one screen pixel in radius at any zoom, on multiples of `gap` in flow coordinates.
+  const r = 1 / zoom;
+  const x = Math.floor(area.x / gap) * gap;
+  const y = Math.floor(area.y / gap) * gap;
   return (
-    <div
-      ref={ref}
-      aria-hidden
-      data-testid="grid-background"
-      className="pointer-events-none absolute will-change-transform"
-      style={{
-        zIndex: -1,
-        backgroundImage: `radial-gradient(circle at center, ${color} 0, ${color} 1px, transparent 1.5px)`,
-      }}
-    />
+    <ViewportPortal>
+      <div
+        aria-hidden
+        data-testid="grid-background"
+        className="pointer-events-none absolute"
+        style={{
+          zIndex: -1,
+          left: x - gap / 2,
+          top: y - gap / 2,
+          width: Math.ceil((area.x + area.width - x) / gap + 1) * gap,
+          height: Math.ceil((area.y + area.height - y) / gap + 1) * gap,
+          // Opaque: Chrome keeps a layer's text sharp (LCD) only where the layer is known opaque; on
+          // a transparent one it gives every task name a layer of its own instead.
+          backgroundColor: fill,
+          backgroundImage: `radial-gradient(circle at center, ${color} 0, ${color} ${r}px, transparent ${r * 1.5}px)`,
+          backgroundSize: `${gap}px ${gap}px`,
+        }}
+      />
+    </ViewportPortal>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { grow, needsNewWindow, tasksInWindow, viewRect } from "./render-window";
+import { grow, needsNewWindow, tasksInWindow, union, viewRect } from "./render-window";
 
 const SIZE = { width: 100, height: 50 };
 const node = (id: string, x: number, y: number) => ({ id, position: { x, y } });
@@ -8,6 +8,28 @@ describe("viewRect", () => {
   it("turns React Flow's transform and pane size into the flow area shown", () => {
     // Panned so flow (100, 50) is at the pane's top-left, zoomed to 2×: a 800×600 pane shows 400×300.
     expect(viewRect([-200, -100, 2], 800, 600)).toEqual({ x: 100, y: 50, width: 400, height: 300 });
+  });
+});
+
+describe("grow and union", () => {
+  it("grow adds a share of the size plus a fixed pad on every side", () => {
+    expect(grow({ x: 0, y: 0, width: 100, height: 50 }, 0.5, 10)).toEqual({
+      x: -60,
+      y: -35,
+      width: 220,
+      height: 120,
+    });
+  });
+
+  it("union holds both rectangles, also when one lies inside the other", () => {
+    const a = { x: 0, y: 0, width: 100, height: 100 };
+    expect(union(a, { x: 50, y: -20, width: 200, height: 10 })).toEqual({
+      x: 0,
+      y: -20,
+      width: 250,
+      height: 120,
+    });
+    expect(union(a, { x: 10, y: 10, width: 5, height: 5 })).toEqual(a);
   });
 });
 

@@ -34,11 +34,23 @@ export function viewRect(
   return { x: -tx / zoom, y: -ty / zoom, width: width / zoom, height: height / zoom };
 }
 
-/** `r` grown by `margin` × its size on every side. */
-export function grow(r: Rect, margin: number): Rect {
-  const dx = r.width * margin;
-  const dy = r.height * margin;
+/** `r` grown by `margin` × its size, plus `pad`, on every side. */
+export function grow(r: Rect, margin: number, pad = 0): Rect {
+  const dx = r.width * margin + pad;
+  const dy = r.height * margin + pad;
   return { x: r.x - dx, y: r.y - dy, width: r.width + 2 * dx, height: r.height + 2 * dy };
+}
+
+/** The smallest rectangle holding both. */
+export function union(a: Rect, b: Rect): Rect {
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return {
+    x,
+    y,
+    width: Math.max(a.x + a.width, b.x + b.width) - x,
+    height: Math.max(a.y + a.height, b.y + b.height) - y,
+  };
 }
 
 export function contains(outer: Rect, inner: Rect): boolean {
