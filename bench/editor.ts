@@ -381,7 +381,7 @@ try {
       ["save, Ctrl-S → saved (ms)", "saveMs", "≤ 300"],
     ];
     console.log(
-      `\n== ${n} tasks, ${def.edges.length} edges; median of ${runs} run(s); load average ${os.loadavg()[0].toFixed(1)} ==`,
+      `\n== ${n} tasks, ${def.edges.length} edges; median of ${runs} run(s); load average ${(os.loadavg()[0] ?? 0).toFixed(1)} ==`,
     );
     console.log(
       `${"metric".padEnd(44)}${"shipped".padStart(12)}${"stock RF".padStart(12)}${"stock/shipped".padStart(15)}  goal`,
